@@ -1,0 +1,63 @@
+# The two commands a new user needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# What `manage.py check --deploy` sees: the environment a real deployment sets.
+DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
+	SECRET_KEY=ci-deploy-check-$$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n') \
+	ALLOWED_HOSTS=www.qthzy.example \
+	DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal
+
+.PHONY: run test bench lint system-run system-test clean
+
+run: system-run $(VENV)/.run-installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "门户地址 / Portal: http://$(HOST):$(PORT)/   管理后台 / Admin: http://$(HOST):$(PORT)/admin/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: system-test $(VENV)/.test-installed node_modules/.installed lint
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py check --fail-level WARNING
+	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	@# The whole suite on SQLite (browser tests included), then the tests marked
+	@# `postgres` against a private PostgreSQL cluster started for this run.
+	$(BIN)/python -m pytest -m "not postgres"
+	scripts/with-postgres.sh $(BIN)/python -m pytest -m postgres
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+bench: system-run $(VENV)/.test-installed
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m bench
+
+system-run:
+	@scripts/install-system-packages.sh run
+
+system-test:
+	@scripts/install-system-packages.sh test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-test.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@ $(VENV)/.run-installed
+
+# axe-core (accessibility rules injected into each page by the browser tests).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+clean:
+	rm -rf $(VENV) node_modules var db.sqlite3

@@ -1,0 +1,7 @@
+from .base import *  # noqa: F403
+
+DEBUG = True
+PORTAL_DEMO_ALLOWED = True  # load_demo may create the demo accounts here
+# Development only: a fixed key so sessions survive restarts. Never used in production.
+SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-0b6d1b1f6a2c4e58a9c3"
+ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
