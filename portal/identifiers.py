@@ -83,9 +83,12 @@ FIRST_YEAR_OF_CURRENT_FORM = 2016
 _CASE_SHAPE = re.compile(
     r"^[(\[〔【](?P<year>\d+)[)\]〕】]"
     r"(?P<province>\D)(?P<digits>\d*)"
-    r"(?P<middle>\D+?)(?P<serial>\d+)号$"
+    r"(?P<middle>\D+?)(?P<serial>\d+)号$",
+    re.ASCII,  # digits are 0-9 only: other scripts' digits would leak into the canonical form
 )
-_LEGACY_SHAPE = re.compile(r"^[(\[〔【](?P<year>\d{4})[)\]〕】](?P<middle>\D+?)字第(?P<serial>[1-9]\d*)号$")
+_LEGACY_SHAPE = re.compile(
+    r"^[(\[〔【](?P<year>\d{4})[)\]〕】](?P<middle>\D+?)字第(?P<serial>[1-9]\d*)号$", re.ASCII
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,10 @@ def parse_case_number(
             )
         if year > today.year:
             raise IdentifierError(f"案号年份 {year} 晚于今年，请核对。")
+        if year >= FIRST_YEAR_OF_CURRENT_FORM:
+            raise IdentifierError(
+                f"{FIRST_YEAR_OF_CURRENT_FORM} 年起的案号不再使用“……字第……号”格式，应为{CASE_NUMBER_EXAMPLE}这样的形式。"
+            )
         canonical = f"（{year}）{legacy['middle']}字第{int(legacy['serial'])}号"
         return CaseNumber(
             year=year,
@@ -262,7 +269,7 @@ def validate_resident_id(value: str, *, today: datetime.date | None = None) -> s
         raise IdentifierError("请填写 18 位居民身份证号码（15 位的旧号码已停止使用）。")
     if len(text) != 18:
         raise IdentifierError(f"居民身份证号码应为 18 位，您填写的是 {len(text)} 位。")
-    if not (text[:17].isdigit() and (text[17].isdigit() or text[17] == "X")):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", text):
         raise IdentifierError("居民身份证号码前 17 位应为数字，最后一位为数字或字母 X。")
     if text[:2] not in _ID_PROVINCES:
         raise IdentifierError("居民身份证号码的前两位（省份代码）不正确，请核对。")
@@ -315,7 +322,7 @@ def validate_credit_code(value: str) -> str:
 # Mainland mobile numbers.
 # ---------------------------------------------------------------------------
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def validate_mobile(value: str) -> str:

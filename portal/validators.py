@@ -17,6 +17,8 @@ def _adapt(rule, code):
             raise ValidationError(error.message, code=code) from None
 
     validator.__name__ = f"validate_{code}"
+    # Migrations import validators by qualified name; the closure's own would be "_adapt.<locals>.validator".
+    validator.__qualname__ = validator.__name__
     return validator
 
 

@@ -204,3 +204,4 @@ else:
 
 # The court's good-faith site serves one court family; the admin names the demo accounts' groups.
 PORTAL_STAFF_GROUPS = ("宣传", "立案审查", "名单管理")
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.StaffLoginForm"

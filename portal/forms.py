@@ -1,0 +1,13 @@
+from wagtail.admin.forms.auth import LoginForm
+
+
+class StaffLoginForm(LoginForm):
+    """Wagtail's login form, with the password field labelled in Chinese.
+
+    Wagtail's form declares the field without a label, so Django derives the English
+    "Password" from the field name, which no translation catalogue covers.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "密码"

@@ -1,0 +1,96 @@
+"""Settings come from the environment; production refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def run_python(code, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "ELASTICSEARCH_URL"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_without_secret_key_stops_with_a_clear_error():
+    result = run_python(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        ALLOWED_HOSTS="court.example",
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr and "生产环境必须设置 SECRET_KEY" in result.stderr
+
+
+def test_production_without_allowed_hosts_stops_with_a_clear_error():
+    result = run_python(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY="x" * 60,
+    )
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_reads_database_search_and_email_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], "
+        "s.DATABASES['default']['NAME'], s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'], "
+        "s.EMAIL_BACKEND, s.EMAIL_HOST, s.ALLOWED_HOSTS, s.DEBUG, s.SESSION_COOKIE_SECURE)"
+    )
+    result = run_python(
+        code,
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY="k" * 30 + "-production-secret-for-tests",
+        ALLOWED_HOSTS="www.court.example,court.example",
+        DATABASE_URL="postgres://portal:pw@db.internal:5432/portal",
+        ELASTICSEARCH_URL="http://search.internal:9200",
+        EMAIL_HOST="smtp.court.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "db.internal",
+        "portal",
+        "wagtail.search.backends.elasticsearch8",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.court.example",
+        "['www.court.example',",
+        "'court.example']",
+        "False",
+        "True",
+    ]
+
+
+def test_without_environment_the_portal_runs_embedded():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'], s.EMAIL_BACKEND)",
+        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "wagtail.search.backends.database",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+def test_language_and_time_zone_are_chinese():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.WAGTAILADMIN_PERMITTED_LANGUAGES == [("zh-hans", "简体中文")]
