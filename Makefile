@@ -34,7 +34,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
 bench: system-run $(VENV)/.test-installed
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m bench
+	$(BIN)/python -m bench
 
 system-run:
 	@scripts/install-system-packages.sh run
