@@ -14,13 +14,16 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 
 .PHONY: run test bench lint system-run system-test clean
 
-run: system-run $(VENV)/.run-installed
+# Chinese for the Wagtail admin strings Wagtail's own catalogue lacks (msgfmt: gettext).
+MESSAGES := portal/locale/zh_Hans/LC_MESSAGES/django.mo
+
+run: system-run $(VENV)/.run-installed $(MESSAGES)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "门户地址 / Portal: http://$(HOST):$(PORT)/   管理后台 / Admin: http://$(HOST):$(PORT)/admin/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: system-test $(VENV)/.test-installed node_modules/.installed lint
+test: system-test $(VENV)/.test-installed node_modules/.installed $(MESSAGES) lint
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
@@ -33,8 +36,11 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
-bench: system-run $(VENV)/.test-installed
+bench: system-run $(VENV)/.test-installed $(MESSAGES)
 	$(BIN)/python -m bench
+
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
 
 system-run:
 	@scripts/install-system-packages.sh run

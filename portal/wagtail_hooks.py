@@ -1,14 +1,22 @@
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.models import CauseOfAction, Court
 
 
+class YesNoColumn(Column):
+    """是/否 for a boolean: Wagtail's BooleanColumn titles its icons with English True/False."""
+
+    def get_value(self, instance):
+        return "是" if super().get_value(instance) else "否"
+
+
 class CourtViewSet(SnippetViewSet):
     model = Court
     icon = "site"
     menu_label = "法院"
-    list_display = ["name", "code", "level", "sort_order", "is_active"]
+    list_display = ["name", "code", "level", "sort_order", YesNoColumn("is_active", label="启用")]
     list_filter = ["level", "is_active"]
     search_fields = ["name", "code"]
     # The ORM search (icontains) finds Chinese fragments; the full-text index would not.
@@ -20,7 +28,7 @@ class CauseOfActionViewSet(SnippetViewSet):
     model = CauseOfAction
     icon = "tag"
     menu_label = "案由"
-    list_display = ["name", "category", "sort_order", "is_active"]
+    list_display = ["name", "category", "sort_order", YesNoColumn("is_active", label="启用")]
     list_filter = ["category", "is_active"]
     search_fields = ["name", "category"]
     search_backend_name = None

@@ -6,8 +6,9 @@ set -euo pipefail
 
 # WeasyPrint renders Chinese only with a CJK font; without libharfbuzz-subset0 a
 # Chinese page takes seconds instead of tens of milliseconds; poppler-utils gives
-# pdffonts/pdftotext, which tests and staff use to check generated PDFs.
-packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils)
+# pdffonts/pdftotext, which tests and staff use to check generated PDFs; gettext's
+# msgfmt compiles the project's translation catalogue.
+packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils gettext)
 if [ "${1:-run}" = "test" ]; then
   packages+=(postgresql-15 chromium nodejs npm)
 fi

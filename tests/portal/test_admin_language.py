@@ -1,0 +1,55 @@
+"""Staff read the Wagtail admin in Chinese: no English left on the screens they use daily."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from wagtail.models import Page
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Words that are names, not untranslated interface text.
+NAMES = re.compile(r"Wagtail|JavaScript|URL|ICP|XXXX+|https?://\S+|\S+@\S+|root|domain\.com|my-work")
+
+
+def english_on_screen(html):
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup(["script", "style", "svg", "template"]):
+        element.decompose()
+    for element in soup.select("[hidden]"):
+        element.decompose()
+    texts = list(soup.stripped_strings)
+    texts += [
+        element[attr]
+        for element in soup.find_all(True)
+        for attr in ("placeholder", "aria-label", "title")
+        if element.get(attr)
+    ]
+    return sorted({text for text in texts if re.search(r"[A-Za-z]{3,}", NAMES.sub("", text))})
+
+
+def test_admin_screens_staff_use_daily_are_in_chinese(client, demo_content):
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    notice = Page.objects.get(slug="notice")
+    urls = [
+        "/admin/",
+        "/admin/pages/",
+        f"/admin/pages/{demo_content.pk}/",
+        f"/admin/pages/{notice.pk}/edit/",
+        f"/admin/pages/add/portal/standardpage/{demo_content.pk}/",
+        "/admin/snippets/portal/court/",
+        "/admin/snippets/portal/causeofaction/",
+        f"/admin/settings/portal/courtsitesettings/{demo_content.get_site().pk}/",
+        "/admin/groups/",
+        "/admin/workflows/list/",
+    ]
+    found = {}
+    for url in urls:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        english = [text for text in english_on_screen(response.content) if text not in {"root"}]
+        if english:
+            found[url] = english
+    assert not found, f"untranslated admin text: {found}"
