@@ -29,7 +29,7 @@ test: system-test $(VENV)/.test-installed node_modules/.installed $(MESSAGES) li
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	@# The whole suite on SQLite (browser tests included), then the tests marked
 	@# `postgres` against a private PostgreSQL cluster started for this run.
-	$(BIN)/python -m pytest -m "not postgres"
+	PORTAL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m "not postgres"
 	scripts/with-postgres.sh $(BIN)/python -m pytest -m postgres
 
 lint: $(VENV)/.test-installed

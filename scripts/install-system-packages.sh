@@ -9,6 +9,10 @@ set -euo pipefail
 # pdffonts/pdftotext, which tests and staff use to check generated PDFs; gettext's
 # msgfmt compiles the project's translation catalogue.
 packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils gettext)
+# Stock Debian's python3 has no venv/ensurepip until python3-venv is installed.
+if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
+  packages+=(python3-venv)
+fi
 if [ "${1:-run}" = "test" ]; then
   packages+=(postgresql-15 chromium nodejs npm)
 fi

@@ -39,4 +39,5 @@ trap cleanup EXIT
 
 echo "with-postgres: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 export DATABASE_URL="postgres://portal@127.0.0.1:$port/postgres"
+export PORTAL_REQUIRE_POSTGRES=1  # postgres-marked tests fail, not skip, if this is ignored
 "$@"

@@ -1,7 +1,9 @@
 from .base import *  # noqa: F403
 
 DEBUG = True
-PORTAL_DEMO_ALLOWED = True  # load_demo may create the demo accounts here
+# load_demo may create the demo accounts (known passwords) only in a local SQLite
+# database, or where a developer asks for it on another database with PORTAL_DEMO=1.
+PORTAL_DEMO_ALLOWED = DATABASES["default"]["ENGINE"].endswith("sqlite3") or env_bool("PORTAL_DEMO")
 # Development only: a fixed key so sessions survive restarts. Never used in production.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-0b6d1b1f6a2c4e58a9c3"
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]

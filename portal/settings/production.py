@@ -27,6 +27,14 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# The reverse proxy and monitoring probe /healthz over plain HTTP on the inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Links in admin emails point at the public host, not at localhost.
+WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL") or f"https://{ALLOWED_HOSTS[0]}"
+# Without SMTP, mail would go to the console, i.e. into the logs: a password-reset link
+# there is an account takeover. Staff reset passwords only where mail really leaves.
+WAGTAIL_PASSWORD_RESET_ENABLED = bool(os.environ.get("EMAIL_HOST"))
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 

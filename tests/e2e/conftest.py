@@ -41,7 +41,10 @@ E2E = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollb
 @pytest.fixture(scope="session")
 def browser(django_db_setup):
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (make test installs Debian's chromium)")
+        reason = f"Chromium not installed at {CHROMIUM} (make test installs Debian's chromium)"
+        if os.environ.get("PORTAL_REQUIRE_BROWSER") or os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs the test code in a greenlet with its own context, where

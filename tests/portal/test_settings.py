@@ -11,7 +11,15 @@ def run_python(code, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "ELASTICSEARCH_URL"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "ELASTICSEARCH_URL",
+            "EMAIL_HOST",
+            "PORTAL_DEMO",
+        }
     }
     environment.update(env)
     return subprocess.run(
@@ -94,3 +102,48 @@ def test_language_and_time_zone_are_chinese():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.WAGTAILADMIN_PERMITTED_LANGUAGES == [("zh-hans", "简体中文")]
+
+
+def run_manage(*args, **env):
+    return run_python(
+        "import sys; from django.core.management import execute_from_command_line; "
+        f"execute_from_command_line(['manage.py', *{list(args)!r}])",
+        **env,
+    )
+
+
+def test_demo_accounts_are_refused_on_a_production_database():
+    """Known demo passwords must never reach a real database, whichever settings are loaded."""
+    production = run_manage(
+        "load_demo",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY="s" * 60,
+        ALLOWED_HOSTS="court.example",
+        DATABASE_URL="postgres://portal@127.0.0.1:1/portal",
+    )
+    assert production.returncode != 0
+    assert "生产环境禁止使用 load_demo" in production.stderr
+    # dev settings (manage.py's default) pointed at a PostgreSQL server by mistake
+    dev_on_postgres = run_manage(
+        "load_demo",
+        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DATABASE_URL="postgres://portal@127.0.0.1:1/portal",
+    )
+    assert dev_on_postgres.returncode != 0
+    assert "生产环境禁止使用 load_demo" in dev_on_postgres.stderr
+
+
+def test_production_links_and_password_reset_follow_the_deployment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.WAGTAILADMIN_BASE_URL, s.WAGTAIL_PASSWORD_RESET_ENABLED)"
+    )
+    base = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "s" * 60,
+        "ALLOWED_HOSTS": "www.court.example",
+    }
+    without_smtp = run_python(code, **base)
+    assert without_smtp.stdout.split() == ["https://www.court.example", "False"]
+    with_smtp = run_python(code, **base, EMAIL_HOST="smtp.court.example")
+    assert with_smtp.stdout.split() == ["https://www.court.example", "True"]

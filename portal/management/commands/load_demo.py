@@ -113,7 +113,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not getattr(settings, "PORTAL_DEMO_ALLOWED", False):
-            raise CommandError("当前设置不允许载入演示内容和演示账号（生产环境禁止使用 load_demo）。")
+            raise CommandError(
+                "当前设置不允许载入演示内容和演示账号（生产环境禁止使用 load_demo；"
+                "开发环境仅限本地 SQLite 数据库，或显式设置 PORTAL_DEMO=1）。"
+            )
         with transaction.atomic():
             site = Site.objects.select_related("root_page").get(is_default_site=True)
             home = site.root_page.specific
