@@ -202,6 +202,4 @@ if ELASTICSEARCH_URL:
 else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
-# The court's good-faith site serves one court family; the admin names the demo accounts' groups.
-PORTAL_STAFF_GROUPS = ("宣传", "立案审查", "名单管理")
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.StaffLoginForm"
