@@ -4,14 +4,12 @@ Each public page gets axe-core (from npm, node_modules/axe-core) injected; a pag
 with no violation of impact serious or critical.
 """
 
-import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; the live server's database
@@ -73,9 +71,8 @@ def page(browser):
 
 
 @pytest.fixture
-def site(live_server):
+def site(live_server, demo_content):
     """The demo portal served by a live server; returns its base URL."""
-    call_command("load_demo", stdout=io.StringIO())
     return live_server.url
 
 

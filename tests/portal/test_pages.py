@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.test import Client
 
 from portal.models import CourtSiteSettings
 from portal.notice_text import NOTICE_SECTIONS
@@ -119,8 +120,6 @@ def test_unknown_url_gives_chinese_404_in_the_site_layout(client, demo_content):
 
 def test_public_html_is_the_same_for_every_visitor_and_sets_no_cookie(client, demo_content):
     """Elder mode lives in the browser, so a proxy may cache public pages for everyone."""
-    from django.test import Client
-
     first = client.get("/")
     client.cookies["qth-portal-elder-mode"] = "on"  # even a stray cookie changes nothing
     second = client.get("/")

@@ -106,7 +106,7 @@ def test_language_and_time_zone_are_chinese():
 
 def run_manage(*args, **env):
     return run_python(
-        "import sys; from django.core.management import execute_from_command_line; "
+        "from django.core.management import execute_from_command_line; "
         f"execute_from_command_line(['manage.py', *{list(args)!r}])",
         **env,
     )
