@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "search",
     # Wagtail
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",

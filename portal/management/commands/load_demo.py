@@ -5,6 +5,9 @@ overwrites it (an edited page or a changed password stays as the user left it).
 Refuses to run where the settings do not allow demo accounts (production).
 """
 
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,6 +22,7 @@ DEMO_ACCOUNTS = (
     ("admin", "demo-admin-2025", None, "系统管理员（超级用户）"),
     ("xuanchuan", "demo-xuanchuan-2025", "宣传", "宣传部门：撰写典型案例、新闻与页面"),
     ("lian", "demo-lian-2025", "立案审查", "立案审查：审查网上申请、出具证明书"),
+    ("shenhe", "demo-shenhe-2025", "宣传审核", "宣传审核：审批并发布典型案例与新闻"),
     ("mingdan", "demo-mingdan-2025", "名单管理", "名单管理：编制并发布诚信履行名单"),
 )
 
@@ -126,6 +130,7 @@ class Command(BaseCommand):
             created += self._site_settings(site)
             created += self._home(home)
             created += self._pages(home)
+            created += self._app_content(home)
             created += self._accounts()
         if created:
             self.stdout.write("已载入演示内容：" + "、".join(created))
@@ -170,6 +175,21 @@ class Command(BaseCommand):
             home.add_child(instance=page)
             page.save_revision().publish()
             created.append(title)
+        return created
+
+    def _app_content(self, home):
+        """Each project app may ship `<app>/demo.py` with `load(home)` for its own content."""
+        created = []
+        for app_config in apps.get_app_configs():
+            if not app_config.path.startswith(str(settings.BASE_DIR)):
+                continue
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            created += module.load(home)
         return created
 
     def _accounts(self):

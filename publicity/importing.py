@@ -1,0 +1,258 @@
+"""Spreadsheet import and export of typical cases (xlsx, csv) with django-import-export.
+
+Rows become draft pages under the typical-case index: an import never publishes, so every
+imported case goes through the 宣传审核 workflow. Every problem is reported per row in
+Chinese; the view writes nothing until the rows are clean or the user skips the bad ones.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from import_export import fields, resources, widgets
+
+from portal.identifiers import IdentifierError, parse_case_number
+from portal.models import CauseOfAction, Court
+from publicity.blocks import CASE_SECTIONS
+from publicity.models import PerformanceMethod, TypicalCasePage
+
+COLUMNS = (
+    "标题",
+    "案号",
+    "法院",
+    "案由",
+    "履行方式",
+    "裁判日期",
+    "履行日期",
+    "标的额",
+    "关键词",
+    *CASE_SECTIONS,
+)
+REQUIRED_COLUMNS = ("标题", "法院", "案由", "履行方式", "裁判日期", "履行日期")
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+class NamedChoiceWidget(widgets.ForeignKeyWidget):
+    """A reference (court, cause, method) by its Chinese name; courts also by 案号代字."""
+
+    def __init__(self, model, label, extra_fields=()):
+        super().__init__(model, field="name")
+        self.label = label
+        self.extra_fields = extra_fields
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            raise ValueError(f"请填写{self.label}。")
+        for field in ("name", *self.extra_fields):
+            match = self.model.objects.filter(**{field: text}).first()
+            if match is not None:
+                return match
+        raise ValueError(f"{self.label}“{text}”不存在，请填写系统中已有的{self.label}名称。")
+
+
+class ChineseDateWidget(widgets.DateWidget):
+    """2025-03-04, 2025/3/4, 2025.3.4, 2025年3月4日, or a date cell of the spreadsheet."""
+
+    def __init__(self, label):
+        super().__init__()
+        self.label = label
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = _text(value)
+        if not text:
+            raise ValueError(f"请填写{self.label}。")
+        match = re.fullmatch(
+            r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?", text
+        )
+        try:
+            if not match:
+                raise ValueError
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            raise ValueError(f"{self.label}“{text}”不是有效日期，应为 2025-03-04 这样的格式。") from None
+
+
+class AmountWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value).replace(",", "").replace("，", "").removesuffix("元").strip()
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(
+                f"标的额“{_text(value)}”不是数字，应以元为单位，例如 50000 或 50000.00。"
+            ) from None
+        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+            raise ValueError(f"标的额“{_text(value)}”超出范围。")
+        return amount.quantize(Decimal("0.01"))
+
+
+class CaseNumberWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return ""
+        try:
+            return str(parse_case_number(text))
+        except IdentifierError as error:
+            raise ValueError(error.message) from None
+
+
+class RequiredTextWidget(widgets.CharWidget):
+    def __init__(self, label, max_length):
+        super().__init__()
+        self.label = label
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            raise ValueError(f"请填写{self.label}。")
+        if len(text) > self.max_length:
+            raise ValueError(f"{self.label}不能超过 {self.max_length} 个字。")
+        return text
+
+
+class SectionField(fields.Field):
+    """One standard section (基本案情 …): plain text in the sheet, a body section on the page."""
+
+    def __init__(self, heading):
+        super().__init__(column_name=heading, attribute=None, widget=widgets.CharWidget())
+        self.heading = heading
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        instance.__dict__.setdefault("_imported_sections", {})[self.heading] = _text(row.get(self.heading))
+
+    def get_value(self, instance):
+        return instance.section_text(self.heading)
+
+
+def paragraphs_to_html(text):
+    return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
+
+
+class TypicalCaseResource(resources.ModelResource):
+    title = fields.Field("title", column_name="标题", widget=RequiredTextWidget("标题", 255))
+    case_number = fields.Field("case_number", column_name="案号", widget=CaseNumberWidget())
+    court = fields.Field("court", column_name="法院", widget=NamedChoiceWidget(Court, "法院", ("code",)))
+    cause = fields.Field("cause", column_name="案由", widget=NamedChoiceWidget(CauseOfAction, "案由"))
+    method = fields.Field(
+        "method", column_name="履行方式", widget=NamedChoiceWidget(PerformanceMethod, "履行方式")
+    )
+    judgment_date = fields.Field(
+        "judgment_date", column_name="裁判日期", widget=ChineseDateWidget("裁判日期")
+    )
+    performance_date = fields.Field(
+        "performance_date", column_name="履行日期", widget=ChineseDateWidget("履行日期")
+    )
+    amount = fields.Field("amount", column_name="标的额", widget=AmountWidget())
+    keywords = fields.Field("keywords", column_name="关键词", widget=widgets.CharWidget())
+    facts = SectionField("基本案情")
+    performance = SectionField("履行情况")
+    significance = SectionField("典型意义")
+
+    class Meta:
+        model = TypicalCasePage
+        fields = (
+            "title",
+            "case_number",
+            "court",
+            "cause",
+            "method",
+            "judgment_date",
+            "performance_date",
+            "amount",
+            "keywords",
+            "facts",
+            "performance",
+            "significance",
+        )
+        export_order = fields
+        clean_model_instances = False
+        skip_diff = True
+        use_transactions = True
+
+    def __init__(self, index_page=None, user=None):
+        super().__init__()
+        self.index_page = index_page
+        self.user = user
+        self.titles_seen = set()
+
+    def get_instance(self, instance_loader, row):
+        return None  # every row is a new case; a repeated title is an error, not an update
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        title = instance.title
+        if title and "title" not in errors:
+            if title in self.titles_seen:
+                errors["title"] = ValidationError(f"标题“{title}”在文件中重复出现。")
+            elif TypicalCasePage.objects.filter(title=title).exists():
+                errors["title"] = ValidationError(f"标题“{title}”与已有案例重复。")
+            self.titles_seen.add(title)
+        sections = instance.__dict__.get("_imported_sections", {})
+        if not any(sections.values()):
+            errors["body"] = ValidationError("正文为空：基本案情、履行情况、典型意义至少填写一项。")
+        court = getattr(instance, "court", None) if "court" not in errors else None
+        if court is not None and instance.case_number and "case_number" not in errors:
+            code = parse_case_number(instance.case_number).court_code
+            if code != court.code:
+                errors["case_number"] = ValidationError(
+                    f"案号中的法院代字“{code}”与所填法院“{court.name}”（{court.code}）不一致。"
+                )
+        if (
+            "judgment_date" not in errors
+            and "performance_date" not in errors
+            and instance.performance_date < instance.judgment_date
+        ):
+            errors["performance_date"] = ValidationError("履行日期不能早于裁判日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        sections = instance.__dict__.get("_imported_sections", {})
+        instance.body = [
+            ("section", {"heading": heading, "text": paragraphs_to_html(text)})
+            for heading, text in sections.items()
+            if text
+        ]
+        instance.live = False  # drafts only: publishing goes through moderation
+
+    def do_instance_save(self, instance, is_create):
+        self.index_page.add_child(instance=instance)
+        instance.save_revision(user=self.user, log_action=True)
+
+    def dehydrate_court(self, page):
+        return page.court.name
+
+    def dehydrate_cause(self, page):
+        return page.cause.name
+
+    def dehydrate_method(self, page):
+        return page.method.name
+
+
+def row_errors(result, dataset):
+    """{data row number (1-based): [Chinese messages]} from a dry run's result."""
+    problems = {}
+    for invalid in result.invalid_rows:
+        for field_messages in invalid.error_dict.values():
+            problems.setdefault(invalid.number, []).extend(field_messages)
+    for number, errors in result.row_errors():
+        problems.setdefault(number, []).extend("此行无法导入，请检查各列内容。" for _error in errors)
+    return problems
