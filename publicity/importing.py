@@ -132,7 +132,8 @@ class SectionField(fields.Field):
     """One standard section (基本案情 …): plain text in the sheet, a body section on the page."""
 
     def __init__(self, heading):
-        super().__init__(column_name=heading, attribute=None, widget=widgets.CharWidget())
+        # import-export skips fields without an attribute; the value goes into the body instead.
+        super().__init__(column_name=heading, attribute=f"section:{heading}", widget=widgets.CharWidget())
         self.heading = heading
 
     def save(self, instance, row, is_m2m=False, **kwargs):
