@@ -9,9 +9,12 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+import tablib
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.html import escape
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
 
 from portal.identifiers import IdentifierError, parse_case_number
 from portal.models import CauseOfAction, Court
@@ -246,6 +249,83 @@ class TypicalCaseResource(resources.ModelResource):
 
     def dehydrate_method(self, page):
         return page.method.name
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be imported; the message is for the user."""
+
+
+FORMATS = {"xlsx": XLSX, "csv": CSV}
+
+
+def read_dataset(content, filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in FORMATS:
+        raise SheetError("只能导入 .xlsx 或 .csv 文件。")
+    file_format = FORMATS[extension]()
+    try:
+        if extension == "csv":
+            try:
+                content = content.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                content = content.decode("gb18030")
+        dataset = file_format.create_dataset(content)
+    except Exception:  # noqa: BLE001 - any parser failure means an unreadable file
+        raise SheetError("无法读取该文件：文件已损坏或不是有效的 xlsx/csv 表格。") from None
+    headers = [str(header or "").strip() for header in (dataset.headers or [])]
+    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    if missing:
+        raise SheetError(f"表格缺少以下列：{'、'.join(missing)}。第一行应为列名：{'、'.join(COLUMNS)}。")
+    unknown = [header for header in headers if header and header not in COLUMNS]
+    if unknown:
+        raise SheetError(f"表格中有无法识别的列：{'、'.join(unknown)}。可用的列：{'、'.join(COLUMNS)}。")
+    dataset.headers = headers
+    # Rows left blank in the sheet (Excel keeps them after deleting contents) are not cases.
+    blank = [number for number, values in enumerate(dataset) if not any(_text(value) for value in values)]
+    for number in reversed(blank):
+        del dataset[number]
+    if not dataset.height:
+        raise SheetError("表格中没有数据行。")
+    return dataset
+
+
+def check_sheet(dataset, index, user):
+    """The preview: every row with its problems. Validation only; nothing is saved."""
+    resource = TypicalCaseResource(index_page=index, user=user)
+    # Without transactions a dry run never calls save: the rows are only validated.
+    result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=False)
+    problems = row_errors(result, dataset)
+    title_column = dataset.headers.index("标题")
+    rows = [
+        {
+            "number": number,
+            "sheet_row": number + 1,
+            "title": str(values[title_column] or "").strip(),
+            "errors": problems.get(number, []),
+        }
+        for number, values in enumerate(dataset, start=1)
+    ]
+    return rows
+
+
+def import_sheet(dataset, index, user, *, skip_invalid=False):
+    """Create the rows as draft pages in one transaction; returns (imported, skipped).
+
+    Rows are checked again (the data may have changed since the preview). With problems
+    left and no `skip_invalid`, nothing is written.
+    """
+    bad = {row["number"] for row in check_sheet(dataset, index, user) if row["errors"]}
+    if bad and not skip_invalid:
+        raise SheetError("表格仍有错误行，未导入任何案例。请修改后重新上传，或选择跳过错误行。")
+    clean = tablib.Dataset(headers=dataset.headers)
+    for number, values in enumerate(dataset, start=1):
+        if number not in bad:
+            clean.append(values)
+    if clean.height:
+        resource = TypicalCaseResource(index_page=index, user=user)
+        with transaction.atomic():
+            resource.import_data(clean, dry_run=False, raise_errors=True, use_transactions=True)
+    return clean.height, len(bad)
 
 
 def row_errors(result, dataset):

@@ -235,11 +235,14 @@ class TypicalCasePage(Page):
             raise ValidationError({"performance_date": "履行日期不能早于裁判日期。"})
 
     def section_text(self, heading):
-        return "\n".join(
-            strip_tags(str(block.value["text"]))
+        # One line per paragraph, so that an exported section re-imports with its paragraphs.
+        html = "".join(
+            str(block.value["text"])
             for block in self.body
             if block.block_type == "section" and block.value["heading"] == heading
-        ).strip()
+        )
+        lines = (strip_tags(line).strip() for line in re.split(r"</p>|<br\s*/?>", html))
+        return "\n".join(line for line in lines if line)
 
     @cached_property
     def summary(self):

@@ -4,23 +4,27 @@ import tempfile
 import uuid
 from pathlib import Path
 
-import tablib
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from import_export.formats.base_formats import CSV, XLSX
 
-from publicity.importing import COLUMNS, REQUIRED_COLUMNS, TypicalCaseResource, row_errors
+from publicity.importing import (
+    COLUMNS,
+    FORMATS,
+    SheetError,
+    TypicalCaseResource,
+    check_sheet,
+    import_sheet,
+    read_dataset,
+)
 from publicity.models import TypicalCaseIndexPage, TypicalCasePage
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-FORMATS = {"xlsx": XLSX, "csv": CSV}
 
 
 def upload_path(token):
@@ -35,10 +39,6 @@ class ImportForm(forms.Form):
     )
 
 
-class SheetError(Exception):
-    """The file as a whole cannot be imported; the message is for the user."""
-
-
 def index_page_for(user):
     index = TypicalCaseIndexPage.objects.first()
     if index is None:
@@ -46,51 +46,6 @@ def index_page_for(user):
     if not index.permissions_for_user(user).can_add_subpage():
         raise PermissionDenied
     return index
-
-
-def read_dataset(content, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension not in FORMATS:
-        raise SheetError("只能导入 .xlsx 或 .csv 文件。")
-    file_format = FORMATS[extension]()
-    try:
-        if extension == "csv":
-            try:
-                content = content.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                content = content.decode("gb18030")
-        dataset = file_format.create_dataset(content)
-    except Exception:  # noqa: BLE001 - any parser failure means an unreadable file
-        raise SheetError("无法读取该文件：文件已损坏或不是有效的 xlsx/csv 表格。") from None
-    headers = [str(header or "").strip() for header in (dataset.headers or [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
-    if missing:
-        raise SheetError(f"表格缺少以下列：{'、'.join(missing)}。第一行应为列名：{'、'.join(COLUMNS)}。")
-    unknown = [header for header in headers if header and header not in COLUMNS]
-    if unknown:
-        raise SheetError(f"表格中有无法识别的列：{'、'.join(unknown)}。可用的列：{'、'.join(COLUMNS)}。")
-    dataset.headers = headers
-    if not dataset.height:
-        raise SheetError("表格中没有数据行。")
-    return dataset
-
-
-def preview(dataset, index, user):
-    """Dry run: per-row problems, written nowhere (the transaction is rolled back)."""
-    resource = TypicalCaseResource(index_page=index, user=user)
-    result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=True)
-    problems = row_errors(result, dataset)
-    title_column = dataset.headers.index("标题")
-    rows = [
-        {
-            "number": number,
-            "sheet_row": number + 1,
-            "title": str(values[title_column] or "").strip(),
-            "errors": problems.get(number, []),
-        }
-        for number, values in enumerate(dataset, start=1)
-    ]
-    return rows
 
 
 def import_view(request):
@@ -118,7 +73,7 @@ def import_view(request):
             except SheetError as error:
                 form.add_error("file", str(error))
             else:
-                rows = preview(dataset, index, request.user)
+                rows = check_sheet(dataset, index, request.user)
                 token = uuid.uuid4().hex
                 upload_path(token).write_bytes(content)
                 context.update(
@@ -148,24 +103,18 @@ def confirm(request, index):
         messages.error(request, str(error))
         return redirect("publicity_import_cases")
 
-    rows = preview(dataset, index, request.user)
-    bad = {row["number"] for row in rows if row["errors"]}
-    if bad and request.POST.get("skip_invalid") != "1":
-        messages.error(request, "表格仍有错误行，未导入任何案例。请修改后重新上传，或选择跳过错误行。")
+    try:
+        imported, skipped = import_sheet(
+            dataset, index, request.user, skip_invalid=request.POST.get("skip_invalid") == "1"
+        )
+    except SheetError as error:
+        messages.error(request, str(error))
         return redirect("publicity_import_cases")
-    clean = tablib.Dataset(headers=dataset.headers)
-    for number, values in enumerate(dataset, start=1):
-        if number not in bad:
-            clean.append(values)
-    if clean.height:
-        resource = TypicalCaseResource(index_page=index, user=request.user)
-        with transaction.atomic():
-            resource.import_data(clean, dry_run=False, raise_errors=True, use_transactions=True)
     path.unlink(missing_ok=True)
     messages.success(
         request,
-        f"已导入 {clean.height} 个案例，均为草稿；请逐一提交审核，经宣传审核组审批后发布。"
-        + (f"已跳过 {len(bad)} 个错误行。" if bad else ""),
+        f"已导入 {imported} 个案例，均为草稿；请逐一提交审核，经宣传审核组审批后发布。"
+        + (f"已跳过 {skipped} 个错误行。" if skipped else ""),
     )
     return redirect(reverse("wagtailadmin_explore", args=[index.pk]))
 
