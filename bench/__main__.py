@@ -1,9 +1,7 @@
 """`make bench`: speed figures for the portal, printed as medians and ratios.
 
-Tests never time things; this does. Each benchmark is a function registered with
-``@benchmark`` that returns a callable to time; later issues add their own (load through
-the production stack, PDF rendering, search). The database is a throwaway SQLite file
-with the migrations and demo content applied.
+Tests never time things; this does. Benchmarks live in this package's modules (see
+harness.py); the database is a throwaway SQLite file with migrations and demo content.
 """
 
 import atexit
@@ -26,57 +24,18 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
 
-BENCHMARKS = []
-
-
-def benchmark(name, repeat=200):
-    def register(setup):
-        BENCHMARKS.append((name, repeat, setup))
-        return setup
-
-    return register
-
-
-def page(path):
-    def setup():
-        client = Client()
-        assert client.get(path).status_code == 200, path
-
-        def run():
-            client.get(path)
-
-        return run
-
-    return setup
-
-
-benchmark("home page (uncached, test client)")(page("/"))
-benchmark("notice page /notice/")(page("/notice/"))
-benchmark("standard page /how-to-apply/")(page("/how-to-apply/"))
-
-
-@benchmark("parse + normalise 1,000 case numbers", repeat=50)
-def case_numbers():
-    from portal.identifiers import normalise_case_number
-
-    typed = [f"(2025)黑0902民初{n}号" for n in range(1, 1001)]
-
-    def run():
-        for text in typed:
-            normalise_case_number(text)
-
-    return run
+from bench import cases, portal_pages  # noqa: E402, F401 - they register their benchmarks
+from bench.harness import BENCHMARKS  # noqa: E402
 
 
 def main():
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo", stdout=io.StringIO())
-    print(f"{'benchmark':<42} {'runs':>5} {'median ms':>10} {'p95 ms':>8} {'per s':>8}")
+    print(f"{'benchmark':<52} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'per s':>8}")
     for name, repeat, setup in BENCHMARKS:
         run = setup()
-        for _ in range(5):  # warm caches and imports
+        for _ in range(min(5, repeat - 1)):  # warm caches and imports (not for one-shot runs)
             run()
         timings = []
         for _ in range(repeat):
@@ -85,8 +44,8 @@ def main():
             timings.append((time.perf_counter() - start) * 1000)
         timings.sort()
         median = statistics.median(timings)
-        p95 = timings[int(len(timings) * 0.95) - 1]
-        print(f"{name:<42} {repeat:>5} {median:>10.2f} {p95:>8.2f} {1000 / median:>8.0f}")
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        print(f"{name:<52} {repeat:>5} {median:>10.1f} {p95:>9.1f} {1000 / median:>8.1f}", flush=True)
     return 0
 
 

@@ -7,14 +7,22 @@ Chinese; the view writes nothing until the rows are clean or the user skips the 
 
 import datetime
 import re
+import uuid
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_save
 from django.utils.html import escape
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
+from modelsearch.backends import get_search_backends
+from modelsearch.signal_handlers import post_save_signal_handler as search_post_save_handler
+from wagtail.models import Page, ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from portal.identifiers import IdentifierError, parse_case_number
 from portal.models import CauseOfAction, Court
@@ -51,15 +59,22 @@ class NamedChoiceWidget(widgets.ForeignKeyWidget):
         super().__init__(model, field="name")
         self.label = label
         self.extra_fields = extra_fields
+        self.lookup = None
 
     def clean(self, value, row=None, **kwargs):
         text = _text(value)
         if not text:
             raise ValueError(f"请填写{self.label}。")
-        for field in ("name", *self.extra_fields):
-            match = self.model.objects.filter(**{field: text}).first()
-            if match is not None:
-                return match
+        if self.lookup is None:
+            # One query per import, not per cell (resources deep-copy their fields, so
+            # this cache lives as long as one import).
+            self.lookup = {}
+            for obj in self.model.objects.all():
+                for field in reversed(("name", *self.extra_fields)):
+                    self.lookup[getattr(obj, field)] = obj
+        match = self.lookup.get(text)
+        if match is not None:
+            return match
         raise ValueError(f"{self.label}“{text}”不存在，请填写系统中已有的{self.label}名称。")
 
 
@@ -196,6 +211,8 @@ class TypicalCaseResource(resources.ModelResource):
         self.index_page = index_page
         self.user = user
         self.titles_seen = set()
+        self.next_step = None
+        self.created = []
 
     def get_instance(self, instance_loader, row):
         return None  # every row is a new case; a repeated title is an error, not an update
@@ -237,9 +254,38 @@ class TypicalCaseResource(resources.ModelResource):
         ]
         instance.live = False  # drafts only: publishing goes through moderation
 
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self._is_dry_run(kwargs):
+            return  # the preview validates; it never writes, not even inside a rollback
+        super().save_instance(instance, is_create, row, **kwargs)
+
     def do_instance_save(self, instance, is_create):
-        self.index_page.add_child(instance=instance)
-        instance.save_revision(user=self.user, log_action=True)
+        """Append the draft under the index page.
+
+        What treebeard's add_child does, without re-reading the last sibling and the parent
+        for every row: the path steps are counted here and the parent's child count is
+        updated once in `after_import`. Wagtail logs the creation with the importing user.
+        """
+        parent = self.index_page
+        if self.next_step is None:
+            last = parent.get_last_child()
+            self.next_step = Page._str2int(last.path[-Page.steplen :]) + 1 if last else 1
+        instance.depth = parent.depth + 1
+        instance.path = Page._get_path(parent.path, instance.depth, self.next_step)
+        self.next_step += 1
+        instance.numchild = 0
+        instance.slug = f"case-{uuid.uuid4().hex[:12]}"
+        instance.draft_title = instance.title
+        instance.locale_id = parent.locale_id
+        instance.owner = self.user
+        instance.live = False
+        instance.has_unpublished_changes = True
+        instance.save(clean=False, user=self.user)
+        self.created.append(instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        if self.created:
+            Page.objects.filter(pk=self.index_page.pk).update(numchild=F("numchild") + len(self.created))
 
     def dehydrate_court(self, page):
         return page.court.name
@@ -323,9 +369,28 @@ def import_sheet(dataset, index, user, *, skip_invalid=False):
             clean.append(values)
     if clean.height:
         resource = TypicalCaseResource(index_page=index, user=user)
-        with transaction.atomic():
+        # Index the new drafts for search and references once, in bulk, not row by row.
+        with (
+            transaction.atomic(),
+            disable_reference_index_auto_update(),
+            search_updates_suspended(TypicalCasePage),
+        ):
             resource.import_data(clean, dry_run=False, raise_errors=True, use_transactions=True)
+            for backend in get_search_backends(with_auto_update=True):
+                backend.add_bulk(TypicalCasePage, resource.created)
+            for page in resource.created:
+                ReferenceIndex.create_or_update_for_object(page)
     return clean.height, len(bad)
+
+
+@contextmanager
+def search_updates_suspended(model):
+    """Hold back the per-save search index update for `model` (the caller indexes in bulk)."""
+    post_save.disconnect(search_post_save_handler, sender=model)
+    try:
+        yield
+    finally:
+        post_save.connect(search_post_save_handler, sender=model)
 
 
 def row_errors(result, dataset):
