@@ -69,3 +69,27 @@ def test_chinese_fragment_search_in_the_admin_works_on_postgresql(client):
     assert response.status_code == 200
     assert "七台河市茄子河区人民法院" in response.content.decode()
     assert "勃利县人民法院" not in response.content.decode()
+
+
+def test_publicity_round_trip_import_publish_filter(client):
+    """Import a case on PostgreSQL, publish it, and find it through the combined filters."""
+    from django.contrib.auth import get_user_model
+
+    from publicity.importing import COLUMNS, import_sheet, read_dataset
+    from publicity.models import TypicalCaseIndexPage, TypicalCasePage
+
+    call_command("load_demo", stdout=io.StringIO())
+    index = TypicalCaseIndexPage.objects.get()
+    editor = get_user_model().objects.get(username="xuanchuan")
+    row = "诸葛某诉某商贸公司买卖合同纠纷案,（2025）黑0903民初909号,七台河市桃山区人民法院,买卖合同纠纷,担保履行,2025-02-03,2025-02-20,30000,买卖合同,货款纠纷,担保后付清,担保促履行"
+    content = ("\ufeff" + ",".join(COLUMNS) + "\n" + row + "\n").encode()
+    assert import_sheet(read_dataset(content, "cases.csv"), index, editor) == (1, 0)
+    case = TypicalCasePage.objects.get(title="诸葛某诉某商贸公司买卖合同纠纷案")
+    assert not case.live and case.case_number == "（2025）黑0903民初909号"
+    case.save_revision().publish()
+    response = client.get(
+        "/cases/", {"court": case.court_id, "cause": case.cause_id, "method": case.method_id, "year": 2025}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "诸葛某诉某商贸公司买卖合同纠纷案" in body and "共 1 个案例" in body
