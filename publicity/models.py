@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Count
@@ -227,8 +228,6 @@ class TypicalCasePage(Page):
 
     def clean(self):
         super().clean()
-        from django.core.exceptions import ValidationError
-
         if self.case_number:
             self.case_number = validate_case_number(self.case_number)
         if self.judgment_date and self.performance_date and self.performance_date < self.judgment_date:
