@@ -10,6 +10,7 @@ PORT ?= 8000
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=ci-deploy-check-$$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n') \
 	ALLOWED_HOSTS=www.qthzy.example \
+	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal
 
 .PHONY: run test bench lint system-run system-test clean
@@ -17,7 +18,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 # Chinese for the Wagtail admin strings Wagtail's own catalogue lacks (msgfmt: gettext).
 MESSAGES := portal/locale/zh_Hans/LC_MESSAGES/django.mo
 
-run: system-run $(VENV)/.run-installed $(MESSAGES)
+run: system-run $(VENV)/.run-installed $(MESSAGES) var/dev-field-encryption.key
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "门户地址 / Portal: http://$(HOST):$(PORT)/   管理后台 / Admin: http://$(HOST):$(PORT)/admin/"
@@ -38,6 +39,11 @@ lint: $(VENV)/.test-installed
 
 bench: system-run $(VENV)/.test-installed $(MESSAGES)
 	$(BIN)/python -m bench
+
+# Development key for the encrypted ID/phone fields (production sets FIELD_ENCRYPTION_KEYS).
+var/dev-field-encryption.key: | $(VENV)/.run-installed
+	mkdir -p var
+	umask 077 && $(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > $@
 
 %.mo: %.po
 	msgfmt --check-format -o $@ $<

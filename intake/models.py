@@ -1,1 +1,222 @@
-"""Models of this app arrive with its issue; the app is installed from the start."""
+"""Online applications for the certificate of voluntary performance (自动履行证明书).
+
+Personal data stays here: ID and phone numbers are encrypted at rest (intake/crypto.py)
+with keyed hashes for lookups; evidence files live in private storage outside the media
+root. Every state change is an `ApplicationEvent`, an append-only audit trail.
+"""
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+
+from intake import crypto
+from portal.models import CauseOfAction, Court
+
+
+class PrivateStorage(FileSystemStorage):
+    """Evidence files: under PRIVATE_MEDIA_ROOT (read when used, not at import), outside
+    MEDIA_ROOT, with no public URL; only a staff-only view serves them."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Evidence files have no public URL.")
+
+    def deconstruct(self):
+        return ("intake.models.PrivateStorage", (), {})
+
+
+class DocumentType(models.TextChoices):
+    JUDGMENT = "judgment", "民事判决书"
+    MEDIATION = "mediation", "民事调解书"
+    ENFORCEMENT_RULING = "enforcement_ruling", "执行裁定书"
+    RULING = "ruling", "民事裁定书"
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", "自然人"
+    ORGANISATION = "organisation", "法人或其他组织"
+
+
+class ApplicantRole(models.TextChoices):
+    DEFENDANT = "defendant", "被告（被执行人，履行义务的一方）"
+    PLAINTIFF = "plaintiff", "原告（申请执行人）"
+    AGENT = "agent", "委托代理人"
+
+
+# Tracking numbers avoid characters people confuse when reading them out (0/O, 1/I/L).
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_tracking_number():
+    today = timezone.localdate().strftime("%Y%m%d")
+    return f"ZS{today}-" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(6))
+
+
+def new_access_code():
+    """8 characters from a 31-letter alphabet: ~40 bits, with attempts throttled."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+
+
+class CertificateApplication(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "已提交，待审查"
+        CONFIRMED = "confirmed", "已核实履行情况，待审批"
+        APPROVED = "approved", "已批准，证明书已出具"
+        REJECTED = "rejected", "未予批准"
+
+    PENDING = (Status.SUBMITTED, Status.CONFIRMED)
+
+    tracking_number = models.CharField("受理编号", max_length=20, unique=True, default=new_tracking_number)
+    access_code_hash = models.CharField("查询码（哈希）", max_length=200, editable=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+
+    court = models.ForeignKey(Court, verbose_name="法院", on_delete=models.PROTECT, related_name="+")
+    case_number = models.CharField("案号", max_length=40, db_index=True)
+    document_type = models.CharField("法律文书类型", max_length=30, choices=DocumentType.choices)
+    cause = models.ForeignKey(CauseOfAction, verbose_name="案由", on_delete=models.PROTECT, related_name="+")
+    plaintiff_name = models.CharField("原告（申请执行人）", max_length=100)
+    plaintiff_kind = models.CharField("原告类型", max_length=20, choices=PartyKind.choices)
+    defendant_name = models.CharField("被告（被执行人）", max_length=100)
+    defendant_kind = models.CharField("被告类型", max_length=20, choices=PartyKind.choices)
+
+    applicant_role = models.CharField("申请人身份", max_length=20, choices=ApplicantRole.choices)
+    applicant_name = models.CharField("申请人姓名或名称", max_length=100)
+    applicant_kind = models.CharField("申请人类型", max_length=20, choices=PartyKind.choices)
+    id_number_encrypted = models.TextField("证件号码（加密）", editable=False)
+    id_number_hash = models.CharField("证件号码（查找用哈希）", max_length=64, db_index=True, editable=False)
+    phone_encrypted = models.TextField("手机号码（加密）", editable=False)
+    phone_hash = models.CharField("手机号码（查找用哈希）", max_length=64, db_index=True, editable=False)
+    email = models.EmailField("电子邮箱", blank=True)
+    performed_on = models.DateField("履行完毕日期")
+
+    consented_processing_at = models.DateTimeField("同意处理个人信息时间")
+    consents_to_list = models.BooleanField("同意列入诚信履行名单", default=False)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_reason = models.TextField("审批意见", blank=True)
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
+    notified_at = models.DateTimeField("通知发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "自动履行证明书申请"
+        verbose_name_plural = "自动履行证明书申请"
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"{self.tracking_number}（{self.case_number}）"
+
+    # Personal numbers: stored encrypted, compared by keyed hash.
+    @property
+    def id_number(self):
+        return crypto.decrypt(self.id_number_encrypted)
+
+    @id_number.setter
+    def id_number(self, value):
+        self.id_number_encrypted = crypto.encrypt(value)
+        self.id_number_hash = crypto.keyed_hash(value)
+
+    @property
+    def masked_id_number(self):
+        return crypto.mask_identifier(self.id_number)
+
+    @property
+    def phone(self):
+        return crypto.decrypt(self.phone_encrypted)
+
+    @phone.setter
+    def phone(self, value):
+        self.phone_encrypted = crypto.encrypt(value)
+        self.phone_hash = crypto.keyed_hash(value)
+
+    def set_access_code(self, code):
+        self.access_code_hash = make_password(code)
+
+    def check_access_code(self, code):
+        return bool(code) and check_password(code.strip().upper(), self.access_code_hash)
+
+    @property
+    def is_pending(self):
+        return self.status in self.PENDING
+
+    def record(self, action, actor=None, note=""):
+        return ApplicationEvent.objects.create(application=self, action=action, actor=actor, note=note)
+
+
+class EvidenceFile(models.Model):
+    application = models.ForeignKey(
+        CertificateApplication, verbose_name="申请", on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField("文件", storage=PrivateStorage(), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "履行凭证"
+        verbose_name_plural = "履行凭证"
+
+    def __str__(self):
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """Append-only: who did what to an application, when. Rows are never changed."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "提交申请"
+        NOTIFIED = "notified", "发送受理通知"
+        ASSIGNED = "assigned", "分配承办人"
+        VIEWED_ID = "viewed_id", "查看完整证件号码"
+        CONFIRMED = "confirmed", "记录原告确认"
+        APPROVED = "approved", "批准"
+        REJECTED = "rejected", "不予批准"
+
+    # What the applicant sees on the status page (staff-internal actions are not shown).
+    PUBLIC_ACTIONS = (Action.SUBMITTED, Action.CONFIRMED, Action.APPROVED, Action.REJECTED)
+
+    application = models.ForeignKey(
+        CertificateApplication, verbose_name="申请", on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("办理记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("办理记录只能追加，不能删除。")

@@ -204,3 +204,11 @@ else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.StaffLoginForm"
+
+# Intake: applicants' ID and phone numbers are encrypted at rest (intake/crypto.py).
+# Comma-separated Fernet keys, newest first; production.py refuses to start without them.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+# Evidence files live outside MEDIA_ROOT and are served only to authorised staff.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+# How applicants are told their tracking number and code: a dotted path to a notifier.
+INTAKE_NOTIFIER = os.environ.get("INTAKE_NOTIFIER", "intake.notifiers.EmailNotifier")

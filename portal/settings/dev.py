@@ -7,3 +7,8 @@ PORTAL_DEMO_ALLOWED = DATABASES["default"]["ENGINE"].endswith("sqlite3") or env_
 # Development only: a fixed key so sessions survive restarts. Never used in production.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-0b6d1b1f6a2c4e58a9c3"
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
+
+# A development key, made once by `make run` (Makefile: var/dev-field-encryption.key), not in git.
+_dev_key_file = BASE_DIR / "var" / "dev-field-encryption.key"
+if not FIELD_ENCRYPTION_KEYS and _dev_key_file.exists():
+    FIELD_ENCRYPTION_KEYS = [_dev_key_file.read_text().strip()]

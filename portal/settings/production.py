@@ -15,6 +15,12 @@ if not ALLOWED_HOSTS:
         "(生产环境必须设置 ALLOWED_HOSTS，例如 ALLOWED_HOSTS=www.qthzy.gov.cn)."
     )
 
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS environment variable is required in production "
+        "(生产环境必须设置 FIELD_ENCRYPTION_KEYS：用于加密身份证号和手机号的 Fernet 密钥)."
+    )
+
 # Behind a TLS-terminating reverse proxy (nginx) that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

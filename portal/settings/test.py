@@ -12,3 +12,6 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 LOGGING["root"]["level"] = "WARNING"
+# A fixed test key (never used elsewhere) and private files in a throwaway folder.
+FIELD_ENCRYPTION_KEYS = ["b3Zc2m0F8h0bYtq2o0l8c3J0Wm5nS2xQbU5xZ0p3X1E="]
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"

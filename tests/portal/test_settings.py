@@ -21,6 +21,8 @@ def run_python(code, **env):
             "PORTAL_DEMO",
         }
     }
+    # Production needs an encryption key; tests about other settings get a throwaway one.
+    environment.setdefault("FIELD_ENCRYPTION_KEYS", "b3Zc2m0F8h0bYtq2o0l8c3J0Wm5nS2xQbU5xZ0p3X1E=")
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -41,6 +43,18 @@ def test_production_without_secret_key_stops_with_a_clear_error():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY" in result.stderr and "生产环境必须设置 SECRET_KEY" in result.stderr
+
+
+def test_production_without_field_encryption_keys_stops_with_a_clear_error():
+    result = run_python(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="court.example",
+        FIELD_ENCRYPTION_KEYS="",
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_production_without_allowed_hosts_stops_with_a_clear_error():

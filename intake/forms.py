@@ -1,0 +1,196 @@
+"""The public application form. Every message tells the applicant what to fix, in Chinese."""
+
+import filetype
+from django import forms
+from django.utils import timezone
+
+from intake import crypto
+from intake.models import ApplicantRole, CertificateApplication, DocumentType, PartyKind
+from portal.identifiers import IdentifierError, parse_case_number, validate_credit_code, validate_resident_id
+from portal.models import CauseOfAction, Court
+from portal.validators import MobileField
+
+MAX_EVIDENCE_FILES = 5
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Sniffed from the bytes, never from the file name.
+EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Up to five receipts, each PDF/JPEG/PNG by content and at most 10 MB (Django's
+    documented pattern for a multiple-file field)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if not files:
+            raise forms.ValidationError("请上传付款凭证等履行证明（PDF、JPG 或 PNG 文件）。", code="required")
+        if len(files) > MAX_EVIDENCE_FILES:
+            raise forms.ValidationError(f"最多上传 {MAX_EVIDENCE_FILES} 个文件，您选择了 {len(files)} 个。")
+        cleaned = []
+        for upload in files:
+            if upload.size > MAX_EVIDENCE_BYTES:
+                raise forms.ValidationError(
+                    f"文件“{upload.name}”超过 10MB（{upload.size / 1024 / 1024:.1f}MB），请压缩后重新上传。"
+                )
+            head = upload.read(8192)
+            upload.seek(0)
+            kind = filetype.guess(head)
+            if kind is None or kind.mime not in EVIDENCE_TYPES:
+                raise forms.ValidationError(
+                    f"文件“{upload.name}”不是 PDF、JPG 或 PNG 文件（系统按文件内容识别，修改扩展名无效）。"
+                )
+            upload.sniffed_type = kind.mime
+            cleaned.append(upload)
+        return cleaned
+
+
+PARTY_HELP = "自然人填写姓名，单位填写全称。"
+
+
+class CertificateApplicationForm(forms.Form):
+    court = forms.ModelChoiceField(
+        label="审理法院",
+        queryset=Court.objects.filter(is_active=True),
+        empty_label="请选择法院",
+        error_messages={"required": "请选择审理法院。", "invalid_choice": "请从列表中选择法院。"},
+    )
+    case_number = forms.CharField(
+        label="案号",
+        max_length=40,
+        help_text="例如（2025）黑09民初123号；半角括号和空格会自动规范。",
+        error_messages={"required": "请填写案号。"},
+    )
+    document_type = forms.ChoiceField(
+        label="法律文书类型",
+        choices=DocumentType.choices,
+        error_messages={"required": "请选择法律文书类型。"},
+    )
+    cause = forms.ModelChoiceField(
+        label="案由",
+        queryset=CauseOfAction.objects.filter(is_active=True),
+        empty_label="请选择案由",
+        error_messages={"required": "请选择案由。", "invalid_choice": "请从列表中选择案由。"},
+    )
+    plaintiff_name = forms.CharField(
+        label="原告（申请执行人）",
+        max_length=100,
+        help_text=PARTY_HELP,
+        error_messages={"required": "请填写原告。"},
+    )
+    plaintiff_kind = forms.ChoiceField(
+        initial=PartyKind.PERSON,
+        label="原告类型",
+        choices=PartyKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择原告类型。"},
+    )
+    defendant_name = forms.CharField(
+        label="被告（被执行人）",
+        max_length=100,
+        help_text=PARTY_HELP,
+        error_messages={"required": "请填写被告。"},
+    )
+    defendant_kind = forms.ChoiceField(
+        initial=PartyKind.PERSON,
+        label="被告类型",
+        choices=PartyKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择被告类型。"},
+    )
+    applicant_role = forms.ChoiceField(
+        label="申请人身份", choices=ApplicantRole.choices, error_messages={"required": "请选择申请人身份。"}
+    )
+    applicant_name = forms.CharField(
+        label="申请人姓名或名称", max_length=100, error_messages={"required": "请填写申请人姓名或单位名称。"}
+    )
+    applicant_kind = forms.ChoiceField(
+        initial=PartyKind.PERSON,
+        label="申请人类型",
+        choices=PartyKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择申请人类型。"},
+    )
+    id_number = forms.CharField(
+        label="身份证号码或统一社会信用代码",
+        max_length=30,
+        help_text="自然人填写 18 位居民身份证号码；单位填写 18 位统一社会信用代码。",
+        error_messages={"required": "请填写证件号码。"},
+    )
+    phone = MobileField(label="手机号码", error_messages={"required": "请填写手机号码。"})
+    email = forms.EmailField(
+        label="电子邮箱（选填）", required=False, error_messages={"invalid": "电子邮箱格式不正确。"}
+    )
+    performed_on = forms.DateField(
+        label="履行完毕日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写履行完毕日期。", "invalid": "日期格式不正确，例如 2025-06-18。"},
+    )
+    evidence = EvidenceField(
+        label="履行凭证", help_text="付款凭证等，PDF、JPG 或 PNG，每个不超过 10MB，最多 5 个。"
+    )
+    consent_processing = forms.BooleanField(
+        label="我同意法院为办理本申请处理我提供的个人信息（必选）",
+        error_messages={"required": "须同意处理个人信息，法院才能办理申请。"},
+    )
+    consent_list = forms.BooleanField(
+        label="我另行同意将自动履行情况列入诚信履行名单并向有关部门推送（可选）", required=False
+    )
+
+    def clean_case_number(self):
+        try:
+            return str(parse_case_number(self.cleaned_data["case_number"]))
+        except IdentifierError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def clean_performed_on(self):
+        performed_on = self.cleaned_data["performed_on"]
+        if performed_on > timezone.localdate():
+            raise forms.ValidationError("履行完毕日期不能晚于今天。")
+        return performed_on
+
+    def clean(self):
+        data = super().clean()
+        court, case_number = data.get("court"), data.get("case_number")
+        if court and case_number:
+            parsed = parse_case_number(case_number)
+            if parsed.court_code != court.code:
+                self.add_error(
+                    "case_number",
+                    f"案号中的法院代字“{parsed.court_code}”与所选法院“{court.name}”（{court.code}）不一致。",
+                )
+            performed_on = data.get("performed_on")
+            if performed_on and performed_on.year < parsed.year:
+                self.add_error("performed_on", f"履行完毕日期早于案件收案年度（{parsed.year} 年），请核对。")
+        kind, number = data.get("applicant_kind"), data.get("id_number")
+        if kind and number:
+            try:
+                if kind == PartyKind.PERSON:
+                    data["id_number"] = validate_resident_id(number)
+                else:
+                    data["id_number"] = validate_credit_code(number)
+            except IdentifierError as error:
+                self.add_error("id_number", error.message)
+        for field in ("plaintiff_name", "defendant_name", "applicant_name"):
+            if field in data and not data[field].strip("　 ·.，,"):
+                self.add_error(field, "请填写名称。")
+        if not self.errors and case_number and data.get("id_number"):
+            duplicate = CertificateApplication.objects.filter(
+                case_number=case_number,
+                id_number_hash=crypto.keyed_hash(data["id_number"]),
+                status__in=CertificateApplication.PENDING,
+            )
+            if duplicate.exists():
+                raise forms.ValidationError(
+                    "您已就该案提交过申请，正在办理中，请勿重复提交；可凭受理编号和查询码查询进度。"
+                )
+        return data

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from intake import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("certificate/", views.apply_certificate, name="apply_certificate"),
+    path("status/", views.application_status, name="status"),
+]

@@ -1,0 +1,64 @@
+"""Public pages: apply for a certificate, follow the application."""
+
+from django import forms
+from django.core.cache import cache
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from intake.forms import CertificateApplicationForm
+from intake.models import ApplicationEvent, CertificateApplication
+from intake.services import submit_application
+
+STATUS_ATTEMPTS = 10  # failed look-ups per client ...
+STATUS_WINDOW = 15 * 60  # ... per 15 minutes
+
+
+@never_cache
+def apply_certificate(request):
+    if request.method == "POST":
+        form = CertificateApplicationForm(request.POST, request.FILES)
+        if form.is_valid():
+            application, access_code = submit_application(form.cleaned_data)
+            # Shown once, in this response; only a hash of the code is stored.
+            return render(
+                request,
+                "intake/submitted.html",
+                {"application": application, "access_code": access_code},
+            )
+    else:
+        form = CertificateApplicationForm()
+    return render(request, "intake/apply_certificate.html", {"form": form})
+
+
+class StatusForm(forms.Form):
+    tracking_number = forms.CharField(
+        label="受理编号", max_length=20, error_messages={"required": "请填写受理编号。"}
+    )
+    access_code = forms.CharField(
+        label="查询码", max_length=20, error_messages={"required": "请填写查询码。"}
+    )
+
+
+def _throttle_key(request):
+    return f"intake-status-failures:{request.META.get('REMOTE_ADDR', '')}"
+
+
+@never_cache
+def application_status(request):
+    form = StatusForm(request.POST or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        key = _throttle_key(request)
+        failures = cache.get(key, 0)
+        if failures >= STATUS_ATTEMPTS:
+            form.add_error(None, "查询次数过多，请 15 分钟后再试。如忘记查询码，请拨打 12368 联系法院。")
+            return render(request, "intake/status.html", context, status=429)
+        number = form.cleaned_data["tracking_number"].strip().upper()
+        application = CertificateApplication.objects.filter(tracking_number=number).first()
+        if application is None or not application.check_access_code(form.cleaned_data["access_code"]):
+            cache.set(key, failures + 1, STATUS_WINDOW)
+            form.add_error(None, "受理编号或查询码不正确，请核对后重新输入。")
+        else:
+            context["application"] = application
+            context["events"] = application.events.filter(action__in=ApplicationEvent.PUBLIC_ACTIONS)
+    return render(request, "intake/status.html", context)

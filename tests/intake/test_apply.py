@@ -1,0 +1,234 @@
+"""Applying online for a certificate, and following the application (public side)."""
+
+import logging
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import override_settings
+
+from intake.models import ApplicationEvent, CertificateApplication, EvidenceFile
+from portal.models import CauseOfAction, Court
+
+pytestmark = pytest.mark.django_db
+
+APPLY = "/apply/certificate/"
+STATUS = "/apply/status/"
+ID_NUMBER = "11010519491231002X"
+CREDIT_CODE = "91350100M000100Y43"
+PHONE = "13912345678"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def receipt(name="receipt.pdf", content=PDF, content_type="application/pdf"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def form_data(**overrides):
+    data = {
+        "court": Court.objects.get(code="黑0902").pk,
+        "case_number": "(2025)黑0902民初123号",
+        "document_type": "mediation",
+        "cause": CauseOfAction.objects.get(name="民间借贷纠纷").pk,
+        "plaintiff_name": "李某",
+        "plaintiff_kind": "person",
+        "defendant_name": "杨某",
+        "defendant_kind": "person",
+        "applicant_role": "defendant",
+        "applicant_name": "杨某",
+        "applicant_kind": "person",
+        "id_number": ID_NUMBER,
+        "phone": PHONE,
+        "email": "yang@example.com",
+        "performed_on": "2025-06-18",
+        "evidence": [receipt()],
+        "consent_processing": "on",
+        "consent_list": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def field_errors(response, name):
+    soup = BeautifulSoup(response.content, "html.parser")
+    field = soup.find(attrs={"name": name})
+    container = field.find_parent(class_="field") if field else None
+    return [p.get_text(strip=True) for p in container.select(".error-text")] if container else []
+
+
+def private_files():
+    root = settings.PRIVATE_MEDIA_ROOT
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_a_valid_application_gives_a_tracking_number_and_a_code_once(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(APPLY, form_data())
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    number = soup.select_one("[data-tracking-number]").get_text(strip=True)
+    code = soup.select_one("[data-access-code]").get_text(strip=True)
+    application = CertificateApplication.objects.get(tracking_number=number)
+    assert application.case_number == "（2025）黑0902民初123号"
+    assert application.check_access_code(code) and code not in application.access_code_hash
+    assert application.consents_to_list and application.consented_processing_at
+    assert [e.action for e in application.events.all()] == ["submitted", "notified"]
+    # The code reaches the applicant by email (console backend in development).
+    assert len(mail.outbox) == 1 and code in mail.outbox[0].body and number in mail.outbox[0].subject
+    evidence = EvidenceFile.objects.get(application=application)
+    assert evidence.content_type == "application/pdf" and evidence.size == len(PDF)
+    stored = settings.PRIVATE_MEDIA_ROOT / evidence.file.name
+    assert stored.read_bytes() == PDF
+    assert not str(stored).startswith(str(settings.MEDIA_ROOT) + "/")
+
+
+def test_id_and_phone_numbers_are_encrypted_at_rest(client):
+    client.post(APPLY, form_data())
+    application = CertificateApplication.objects.get()
+    assert application.id_number == ID_NUMBER and application.phone == PHONE
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM intake_certificateapplication")
+        raw = " ".join(str(value) for value in cursor.fetchone())
+    assert ID_NUMBER not in raw and PHONE not in raw and "0519491231" not in raw
+    assert application.masked_id_number == "1101**********002X"
+
+
+def test_an_organisation_applies_with_its_credit_code(client):
+    response = client.post(
+        APPLY,
+        form_data(
+            applicant_kind="organisation", applicant_name="某建设集团有限公司", id_number=CREDIT_CODE.lower()
+        ),
+    )
+    assert response.status_code == 200 and "申请已提交" in response.content.decode()
+    assert CertificateApplication.objects.get().id_number == CREDIT_CODE
+
+
+BAD_INPUTS = [
+    ("id_number", {"id_number": "110105194912310021"}, "校验位不正确"),
+    ("id_number", {"applicant_kind": "organisation", "id_number": "91350100M000100Y44"}, "校验位不正确"),
+    ("performed_on", {"performed_on": "2099-01-01"}, "不能晚于今天"),
+    ("performed_on", {"performed_on": "2024-12-31"}, "早于案件收案年度"),
+    ("case_number", {"case_number": "（2025）黑0903民初123号"}, "与所选法院"),
+    ("case_number", {"case_number": "（2025）黑0902民X123号"}, "案件类型"),
+    ("plaintiff_name", {"plaintiff_name": ""}, "请填写原告"),
+    ("defendant_name", {"defendant_name": "··"}, "请填写名称"),
+    ("phone", {"phone": "1234567"}, "手机号码应为 11 位数字"),
+    (
+        "evidence",
+        {"evidence": [receipt("receipt.pdf", b"MZ\x90\x00" + b"\x00" * 200)]},
+        "不是 PDF、JPG 或 PNG",
+    ),
+    ("evidence", {"evidence": [receipt() for _ in range(6)]}, "最多上传 5 个文件"),
+    ("evidence", {"evidence": None}, "请上传付款凭证"),
+    ("consent_processing", {"consent_processing": None}, "须同意处理个人信息"),
+]
+
+
+@pytest.mark.parametrize(("field", "overrides", "message"), BAD_INPUTS)
+def test_bad_input_is_named_next_to_the_field_and_nothing_is_stored(client, field, overrides, message):
+    response = client.post(APPLY, form_data(**overrides))
+    assert response.status_code == 200
+    assert any(message in error for error in field_errors(response, field)), field_errors(response, field)
+    soup = BeautifulSoup(response.content, "html.parser")
+    # The rest of the form is kept.
+    assert soup.find("input", attrs={"name": "applicant_name"})["value"] == "杨某"
+    assert not CertificateApplication.objects.exists()
+    assert not EvidenceFile.objects.exists() and private_files() == []
+
+
+def test_a_file_over_10_mb_is_refused(client):
+    big = receipt(content=PDF + b"0" * (10 * 1024 * 1024))
+    response = client.post(APPLY, form_data(evidence=[big]))
+    assert any("超过 10MB" in error for error in field_errors(response, "evidence"))
+    assert not CertificateApplication.objects.exists()
+
+
+def test_a_png_receipt_with_a_pdf_name_is_stored_as_png(client):
+    client.post(APPLY, form_data(evidence=[receipt("凭证.pdf", PNG, "application/pdf")]))
+    assert EvidenceFile.objects.get().content_type == "image/png"
+
+
+def test_a_second_pending_application_for_the_same_case_and_applicant_is_refused(client):
+    client.post(APPLY, form_data())
+    response = client.post(APPLY, form_data(evidence=[receipt()]))
+    assert "请勿重复提交" in response.content.decode()
+    assert CertificateApplication.objects.count() == 1
+
+
+def test_a_failed_notification_loses_no_application(client, django_capture_on_commit_callbacks, caplog):
+    with (
+        override_settings(EMAIL_BACKEND="tests.intake.broken_mail.BrokenBackend"),
+        django_capture_on_commit_callbacks(execute=True),
+        caplog.at_level(logging.INFO),
+    ):
+        response = client.post(APPLY, form_data())
+    assert response.status_code == 200 and "申请已提交" in response.content.decode()
+    application = CertificateApplication.objects.get()
+    assert application.notified_at is None
+    assert [e.action for e in application.events.all()] == ["submitted"]
+    assert application.tracking_number in caplog.text
+    for secret in (ID_NUMBER, PHONE, "yang@example.com"):
+        assert secret not in caplog.text
+
+
+def submitted(client):
+    response = client.post(APPLY, form_data())
+    soup = BeautifulSoup(response.content, "html.parser")
+    return (
+        soup.select_one("[data-tracking-number]").get_text(strip=True),
+        soup.select_one("[data-access-code]").get_text(strip=True),
+    )
+
+
+def test_status_needs_the_matching_code(client):
+    number, code = submitted(client)
+    wrong = client.post(STATUS, {"tracking_number": number, "access_code": "WRONG123"})
+    assert "受理编号或查询码不正确" in wrong.content.decode()
+    assert (
+        "民间借贷" not in wrong.content.decode() and "（2025）黑0902民初123号" not in wrong.content.decode()
+    )
+    right = client.post(STATUS, {"tracking_number": number.lower(), "access_code": code.lower()})
+    body = right.content.decode()
+    assert "已提交，待审查" in body and "（2025）黑0902民初123号" in body and "提交申请" in body
+    assert ID_NUMBER not in body and PHONE not in body
+
+
+def test_status_attempts_are_throttled(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    number, code = submitted(client)
+    for _ in range(10):
+        client.post(STATUS, {"tracking_number": number, "access_code": "WRONG123"})
+    blocked = client.post(STATUS, {"tracking_number": number, "access_code": code})
+    assert blocked.status_code == 429
+    assert "查询次数过多" in blocked.content.decode()
+    cache.clear()
+
+
+def test_the_audit_trail_is_append_only(client):
+    from django.core.exceptions import ValidationError
+
+    client.post(APPLY, form_data())
+    event = ApplicationEvent.objects.get()
+    event.note = "改写"
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        event.delete()
+
+
+def test_the_form_page_is_in_chinese_with_labels(client):
+    response = client.get(APPLY)
+    soup = BeautifulSoup(response.content, "html.parser")
+    for name in ("case_number", "id_number", "phone", "performed_on", "evidence"):
+        field = soup.find(attrs={"name": name})
+        assert soup.find("label", attrs={"for": field["id"]}), name
+    assert soup.find("progress")  # the upload progress indicator
