@@ -75,6 +75,15 @@ class CertificateApplicationForm(forms.Form):
         choices=DocumentType.choices,
         error_messages={"required": "请选择法律文书类型。"},
     )
+    document_date = forms.DateField(
+        label="法律文书制作日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="判决书、调解书或裁定书落款的日期。",
+        error_messages={
+            "required": "请填写法律文书制作日期。",
+            "invalid": "日期格式不正确，例如 2025-03-04。",
+        },
+    )
     cause = forms.ModelChoiceField(
         label="案由",
         queryset=CauseOfAction.objects.filter(is_active=True),
@@ -168,9 +177,17 @@ class CertificateApplicationForm(forms.Form):
                     "case_number",
                     f"案号中的法院代字“{parsed.court_code}”与所选法院“{court.name}”（{court.code}）不一致。",
                 )
-            performed_on = data.get("performed_on")
+            performed_on, document_date = data.get("performed_on"), data.get("document_date")
             if performed_on and performed_on.year < parsed.year:
                 self.add_error("performed_on", f"履行完毕日期早于案件收案年度（{parsed.year} 年），请核对。")
+            if document_date and document_date.year < parsed.year:
+                self.add_error(
+                    "document_date", f"法律文书制作日期早于案件收案年度（{parsed.year} 年），请核对。"
+                )
+            elif document_date and document_date > timezone.localdate():
+                self.add_error("document_date", "法律文书制作日期不能晚于今天。")
+            elif document_date and performed_on and performed_on < document_date:
+                self.add_error("performed_on", "履行完毕日期不能早于法律文书制作日期。")
         kind, number = data.get("applicant_kind"), data.get("id_number")
         if kind and number:
             try:

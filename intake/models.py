@@ -86,6 +86,7 @@ class CertificateApplication(models.Model):
     court = models.ForeignKey(Court, verbose_name="法院", on_delete=models.PROTECT, related_name="+")
     case_number = models.CharField("案号", max_length=40, db_index=True)
     document_type = models.CharField("法律文书类型", max_length=30, choices=DocumentType.choices)
+    document_date = models.DateField("法律文书制作日期")
     cause = models.ForeignKey(CauseOfAction, verbose_name="案由", on_delete=models.PROTECT, related_name="+")
     plaintiff_name = models.CharField("原告（申请执行人）", max_length=100)
     plaintiff_kind = models.CharField("原告类型", max_length=20, choices=PartyKind.choices)
@@ -121,6 +122,7 @@ class CertificateApplication(models.Model):
         verbose_name = "自动履行证明书申请"
         verbose_name_plural = "自动履行证明书申请"
         ordering = ["-submitted_at"]
+        permissions = [("review_any_court", "可办理所有法院的申请")]
 
     def __str__(self):
         return f"{self.tracking_number}（{self.case_number}）"
@@ -191,9 +193,10 @@ class ApplicationEvent(models.Model):
         CONFIRMED = "confirmed", "记录原告确认"
         APPROVED = "approved", "批准"
         REJECTED = "rejected", "不予批准"
+        REVOKED = "revoked", "撤销证明书"
 
     # What the applicant sees on the status page (staff-internal actions are not shown).
-    PUBLIC_ACTIONS = (Action.SUBMITTED, Action.CONFIRMED, Action.APPROVED, Action.REJECTED)
+    PUBLIC_ACTIONS = (Action.SUBMITTED, Action.CONFIRMED, Action.APPROVED, Action.REJECTED, Action.REVOKED)
 
     application = models.ForeignKey(
         CertificateApplication, verbose_name="申请", on_delete=models.PROTECT, related_name="events"
@@ -220,3 +223,100 @@ class ApplicationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("办理记录只能追加，不能删除。")
+
+
+class ConfirmationMethod(models.TextChoices):
+    PHONE = "phone", "电话核实"
+    IN_PERSON = "in_person", "当面核实"
+    ONLINE = "online", "网上核实"
+
+
+class Confirmation(models.Model):
+    """经原告确认: how the creditor confirmed that the obligation was performed."""
+
+    application = models.OneToOneField(
+        CertificateApplication, verbose_name="申请", on_delete=models.PROTECT, related_name="confirmation"
+    )
+    method = models.CharField("核实方式", max_length=20, choices=ConfirmationMethod.choices)
+    confirmed_by = models.CharField("确认人（原告或申请执行人）", max_length=100)
+    confirmed_on = models.DateField("确认日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "原告确认"
+        verbose_name_plural = "原告确认"
+
+    def __str__(self):
+        return f"{self.get_method_display()}：{self.confirmed_by}"
+
+
+class ReviewerCourt(models.Model):
+    """Which courts' applications a member of 立案审查 may act on (谁办理、谁负责)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="工作人员",
+        on_delete=models.CASCADE,
+        related_name="reviewer_courts",
+    )
+    courts = models.ManyToManyField(Court, verbose_name="可办理的法院", related_name="+")
+
+    class Meta:
+        verbose_name = "审查人员所属法院"
+        verbose_name_plural = "审查人员所属法院"
+
+    def __str__(self):
+        return str(self.user)
+
+
+def new_verification_code():
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+
+
+class Certificate(models.Model):
+    """自动履行证明书: serial unique per court and year, random verification code."""
+
+    application = models.OneToOneField(
+        CertificateApplication, verbose_name="申请", on_delete=models.PROTECT, related_name="certificate"
+    )
+    court = models.ForeignKey(Court, verbose_name="出具法院", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    sequence = models.PositiveIntegerField("序号")
+    serial = models.CharField("证书编号", max_length=30, unique=True)
+    verification_code = models.CharField("验证码", max_length=12, default=new_verification_code)
+    issued_on = models.DateField("出具日期", default=timezone.localdate)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="撤销人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revocation_reason = models.TextField("撤销理由", blank=True)
+
+    class Meta:
+        verbose_name = "自动履行证明书"
+        verbose_name_plural = "自动履行证明书"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["court", "year", "sequence"], name="certificate_serial_per_court_year"
+            )
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    def verification_path(self):
+        return f"/verify/?serial={self.serial}&code={self.verification_code}"

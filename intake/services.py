@@ -24,6 +24,7 @@ def submit_application(data):
             court=data["court"],
             case_number=data["case_number"],
             document_type=data["document_type"],
+            document_date=data["document_date"],
             cause=data["cause"],
             plaintiff_name=data["plaintiff_name"].strip(),
             plaintiff_kind=data["plaintiff_kind"],

@@ -7,4 +7,5 @@ app_name = "intake"
 urlpatterns = [
     path("certificate/", views.apply_certificate, name="apply_certificate"),
     path("status/", views.application_status, name="status"),
+    path("status/certificate.pdf", views.certificate_download, name="certificate_download"),
 ]

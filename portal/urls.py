@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from intake import verification as intake_verification
 from portal import views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),
     path("apply/", include("intake.urls")),
+    path("verify/", intake_verification.verify, name="verify_certificate"),
 ]
 
 if settings.DEBUG:

@@ -21,6 +21,7 @@ def test_apply_on_a_phone_then_check_the_status(page, site, assert_accessible, t
     page.get_by_label("审理法院").select_option(label="七台河市新兴区人民法院")
     page.get_by_label("案号").fill("(2025)黑0902民初123号")
     page.get_by_label("法律文书类型").select_option(label="民事调解书")
+    page.get_by_label("法律文书制作日期").fill("2025-06-10")
     page.get_by_label("案由").select_option(label="民间借贷纠纷")
     page.get_by_label("原告（申请执行人）").fill("李某")
     page.get_by_label("被告（被执行人）").fill("杨某")

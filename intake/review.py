@@ -1,0 +1,184 @@
+"""Review of certificate applications: the only way their state changes.
+
+Each step checks who may act and whether the step is allowed from the current state, and
+writes an `ApplicationEvent` in the same transaction. Illegal steps raise `ReviewError`
+with a Chinese message for the member of staff.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from honorroll.nominations import nominate
+from intake.models import (
+    ApplicationEvent,
+    Certificate,
+    CertificateApplication,
+    Confirmation,
+    PartyKind,
+    ReviewerCourt,
+)
+
+Status = CertificateApplication.Status
+Action = ApplicationEvent.Action
+
+
+class ReviewError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def courts_of(user):
+    """The courts whose applications `user` may act on; None means every court."""
+    if user.is_superuser or user.has_perm("intake.review_any_court"):
+        return None
+    try:
+        return set(user.reviewer_courts.courts.values_list("pk", flat=True))
+    except ReviewerCourt.DoesNotExist:
+        return set()
+
+
+def may_act(user, application):
+    courts = courts_of(user)
+    return courts is None or application.court_id in courts
+
+
+def _check(user, application, allowed_statuses, verb):
+    if not may_act(user, application):
+        raise ReviewError(f"您无权办理{application.court.name}的申请。")
+    if application.status not in allowed_statuses:
+        raise ReviewError(f"申请当前状态为“{application.get_status_display()}”，不能{verb}。")
+
+
+def _locked(application):
+    return CertificateApplication.objects.select_for_update().select_related("court").get(pk=application.pk)
+
+
+def assign(application, reviewer, *, actor):
+    with transaction.atomic():
+        application = _locked(application)
+        _check(actor, application, CertificateApplication.PENDING, "分配承办人")
+        if not may_act(reviewer, application):
+            raise ReviewError(f"{reviewer} 不能办理{application.court.name}的申请。")
+        application.assigned_to = reviewer
+        application.save(update_fields=["assigned_to"])
+        application.record(Action.ASSIGNED, actor, f"承办人：{reviewer.get_full_name() or reviewer.username}")
+    return application
+
+
+def record_confirmation(application, *, actor, method, confirmed_by, confirmed_on):
+    """经原告确认 — a required step before approval."""
+    if not confirmed_by.strip():
+        raise ReviewError("请填写确认人。")
+    if confirmed_on > timezone.localdate():
+        raise ReviewError("确认日期不能晚于今天。")
+    with transaction.atomic():
+        application = _locked(application)
+        _check(actor, application, (Status.SUBMITTED,), "记录原告确认")
+        confirmation = Confirmation.objects.create(
+            application=application,
+            method=method,
+            confirmed_by=confirmed_by.strip(),
+            confirmed_on=confirmed_on,
+            recorded_by=actor,
+        )
+        application.status = Status.CONFIRMED
+        application.save(update_fields=["status"])
+        application.record(
+            Action.CONFIRMED,
+            actor,
+            f"{confirmation.get_method_display()}，确认人：{confirmation.confirmed_by}",
+        )
+    return application
+
+
+def approve(application, *, actor):
+    """Issue the certificate: serial unique per court and year; nominate if consented."""
+    for _attempt in range(3):
+        try:
+            return _approve(application, actor)
+        except IntegrityError:  # two approvals in the same court and year raced for a number
+            continue
+    raise ReviewError("证书编号分配冲突，请重试。")
+
+
+def _approve(application, actor):
+    with transaction.atomic():
+        application = _locked(application)
+        if application.status == Status.SUBMITTED:
+            raise ReviewError("须先记录原告确认（经原告确认），才能批准。")
+        _check(actor, application, (Status.CONFIRMED,), "批准")
+        year = timezone.localdate().year
+        last = Certificate.objects.filter(court=application.court, year=year).aggregate(n=Max("sequence"))[
+            "n"
+        ]
+        sequence = (last or 0) + 1
+        certificate = Certificate.objects.create(
+            application=application,
+            court=application.court,
+            year=year,
+            sequence=sequence,
+            serial=f"{year}-{application.court.code[1:]}-{sequence:05d}",
+            issued_by=actor,
+        )
+        application.status = Status.APPROVED
+        application.save(update_fields=["status"])
+        application.record(Action.APPROVED, actor, f"证书编号：{certificate.serial}")
+        if application.consents_to_list:
+            nominate(
+                party_name=application.applicant_name,
+                party_kind=application.applicant_kind,
+                credit_code=application.id_number
+                if application.applicant_kind == PartyKind.ORGANISATION
+                else "",
+                court=application.court,
+                case_number=application.case_number,
+                cause=application.cause,
+                performed_on=application.performed_on,
+                source=f"自动履行证明书申请 {application.tracking_number}",
+                consented_at=application.submitted_at,
+            )
+    return certificate
+
+
+def reject(application, *, actor, reason):
+    """不予批准, with a reason the applicant sees (written reasons)."""
+    if not reason.strip():
+        raise ReviewError("请填写不予批准的理由，申请人将看到该理由。")
+    with transaction.atomic():
+        application = _locked(application)
+        _check(actor, application, CertificateApplication.PENDING, "不予批准")
+        application.status = Status.REJECTED
+        application.decision_reason = reason.strip()
+        application.save(update_fields=["status", "decision_reason"])
+        application.record(Action.REJECTED, actor, reason.strip())
+    return application
+
+
+def revoke(certificate, *, actor, reason):
+    if not reason.strip():
+        raise ReviewError("请填写撤销理由。")
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("application__court")
+            .get(pk=certificate.pk)
+        )
+        application = certificate.application
+        if not may_act(actor, application):
+            raise ReviewError(f"您无权办理{application.court.name}的申请。")
+        if certificate.is_revoked:
+            raise ReviewError("该证明书已撤销。")
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = actor
+        certificate.revocation_reason = reason.strip()
+        certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        application.record(Action.REVOKED, actor, reason.strip())
+    return certificate
+
+
+def record_id_view(application, *, actor):
+    """Each display of the full ID number is written to the audit trail."""
+    application.record(Action.VIEWED_ID, actor)
+    return application.id_number
