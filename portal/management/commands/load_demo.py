@@ -130,8 +130,8 @@ class Command(BaseCommand):
             created += self._site_settings(site)
             created += self._home(home)
             created += self._pages(home)
-            created += self._app_content(home)
             created += self._accounts()
+            created += self._app_content(home)
         if created:
             self.stdout.write("已载入演示内容：" + "、".join(created))
         else:
