@@ -77,7 +77,7 @@ class CertificateApplicationForm(forms.Form):
     )
     document_date = forms.DateField(
         label="法律文书制作日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="判决书、调解书或裁定书落款的日期。",
         error_messages={
             "required": "请填写法律文书制作日期。",
@@ -141,7 +141,7 @@ class CertificateApplicationForm(forms.Form):
     )
     performed_on = forms.DateField(
         label="履行完毕日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": "请填写履行完毕日期。", "invalid": "日期格式不正确，例如 2025-06-18。"},
     )
     evidence = EvidenceField(

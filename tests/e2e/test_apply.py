@@ -1,6 +1,7 @@
 """A litigant applies on a phone-sized browser and follows the application."""
 
 import re
+import subprocess
 
 from playwright.sync_api import expect
 
@@ -37,6 +38,7 @@ def test_apply_on_a_phone_then_check_the_status(page, site, assert_accessible, t
     # The mistake is named next to the field; everything else is still filled in.
     expect(page.get_by_text("居民身份证号码校验位不正确")).to_be_visible()
     expect(page.get_by_label("申请人姓名或名称")).to_have_value("杨某")
+    expect(page.get_by_label("履行完毕日期")).to_have_value("2025-06-18")
     assert_accessible(page)
 
     page.get_by_label("身份证号码或统一社会信用代码").fill("11010519491231002X")
@@ -54,3 +56,51 @@ def test_apply_on_a_phone_then_check_the_status(page, site, assert_accessible, t
     page.get_by_role("button", name="查询").click()
     expect(page.locator("[data-status]")).to_have_text("已提交，待审查")
     assert_accessible(page)
+
+    # Staff record the creditor's confirmation and approve in the admin.
+    staff = page.context.browser.new_page(viewport={"width": 1280, "height": 900})
+    staff.goto(site + "/admin/login/")
+    staff.get_by_label("用户名").fill("lian")
+    staff.get_by_label("密码").fill("demo-lian-2025")
+    staff.get_by_role("button", name="登录").click()
+    staff.goto(site + "/admin/intake/applications/")
+    staff.get_by_role("link", name=number).click()
+    staff.get_by_label("确认人（原告或申请执行人）").fill("李某")
+    staff.get_by_role("button", name="记录确认").click()
+    expect(staff.get_by_text("已记录原告确认")).to_be_visible()
+    staff.get_by_role("button", name="批准并出具证明书").click()
+    expect(staff.get_by_text(re.compile("已批准，证明书编号"))).to_be_visible()
+    serial = re.search(
+        r"证明书编号 (\S+)。", staff.get_by_text(re.compile("已批准，证明书编号")).inner_text()
+    ).group(1)
+
+    # The applicant downloads the PDF from the status page.
+    page.goto(site + "/apply/status/")
+    page.get_by_label("受理编号").fill(number)
+    page.get_by_label("查询码").fill(code)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("[data-status]")).to_have_text("已批准，证明书已出具")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载自动履行证明书（PDF）").click()
+    pdf = download.value.path()
+    with open(pdf, "rb") as handle:
+        assert handle.read(4) == b"%PDF"
+    verification = re.search(
+        r"验证码：(\w+)", subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    )
+    code_on_pdf = verification.group(1)
+
+    # A bank verifies it, staff revoke it, the bank sees 已撤销.
+    bank = page.context.browser.new_page()
+    bank.goto(site + "/verify/")
+    bank.get_by_label("证书编号").fill(serial)
+    bank.get_by_label("验证码").fill(code_on_pdf)
+    bank.get_by_role("button", name="核验").click()
+    expect(bank.locator("[data-verify-result]")).to_have_text("有效")
+    expect(bank.get_by_text("杨某")).to_be_visible()
+    assert_accessible(bank)
+    staff.get_by_label("理由（申请人可见）").last.fill("原告反映款项被银行退回。")
+    staff.get_by_role("button", name="撤销证明书").click()
+    expect(staff.get_by_text("证明书已撤销")).to_be_visible()
+    bank.reload()
+    expect(bank.locator("[data-verify-result]")).to_have_text("已撤销")
