@@ -82,7 +82,9 @@ class ConfirmationForm(forms.Form):
     method = forms.ChoiceField(label="核实方式", choices=ConfirmationMethod.choices)
     confirmed_by = forms.CharField(label="确认人（原告或申请执行人）", max_length=100)
     confirmed_on = forms.DateField(
-        label="确认日期", initial=timezone.localdate, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        label="确认日期",
+        initial=timezone.localdate,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 
