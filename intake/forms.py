@@ -57,6 +57,17 @@ class EvidenceField(forms.FileField):
 PARTY_HELP = "自然人填写姓名，单位填写全称。"
 
 
+def party_kind_field(label):
+    """自然人 / 法人或其他组织, as radio buttons, a natural person by default."""
+    return forms.ChoiceField(
+        initial=PartyKind.PERSON,
+        label=label,
+        choices=PartyKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"请选择{label}。"},
+    )
+
+
 class CertificateApplicationForm(forms.Form):
     court = forms.ModelChoiceField(
         label="审理法院",
@@ -96,39 +107,21 @@ class CertificateApplicationForm(forms.Form):
         help_text=PARTY_HELP,
         error_messages={"required": "请填写原告。"},
     )
-    plaintiff_kind = forms.ChoiceField(
-        initial=PartyKind.PERSON,
-        label="原告类型",
-        choices=PartyKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择原告类型。"},
-    )
+    plaintiff_kind = party_kind_field("原告类型")
     defendant_name = forms.CharField(
         label="被告（被执行人）",
         max_length=100,
         help_text=PARTY_HELP,
         error_messages={"required": "请填写被告。"},
     )
-    defendant_kind = forms.ChoiceField(
-        initial=PartyKind.PERSON,
-        label="被告类型",
-        choices=PartyKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择被告类型。"},
-    )
+    defendant_kind = party_kind_field("被告类型")
     applicant_role = forms.ChoiceField(
         label="申请人身份", choices=ApplicantRole.choices, error_messages={"required": "请选择申请人身份。"}
     )
     applicant_name = forms.CharField(
         label="申请人姓名或名称", max_length=100, error_messages={"required": "请填写申请人姓名或单位名称。"}
     )
-    applicant_kind = forms.ChoiceField(
-        initial=PartyKind.PERSON,
-        label="申请人类型",
-        choices=PartyKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "请选择申请人类型。"},
-    )
+    applicant_kind = party_kind_field("申请人类型")
     id_number = forms.CharField(
         label="身份证号码或统一社会信用代码",
         max_length=30,

@@ -3,15 +3,15 @@
 import hmac
 
 from django import forms
-from django.core.cache import cache
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from honorroll.masking import mask_person_name
 from intake.models import Certificate, PartyKind
+from intake.throttle import FailureThrottle
 
-ATTEMPTS = 20
-WINDOW = 15 * 60
+# 20 failed checks per client per 15 minutes.
+VERIFY_THROTTLE = FailureThrottle("verify", attempts=20, window=15 * 60)
 
 
 class VerifyForm(forms.Form):
@@ -31,9 +31,7 @@ def verify(request):
     form = VerifyForm(request.GET or None)
     context = {"form": form}
     if form.is_bound and form.is_valid():
-        key = f"verify-failures:{request.META.get('REMOTE_ADDR', '')}"
-        failures = cache.get(key, 0)
-        if failures >= ATTEMPTS:
+        if VERIFY_THROTTLE.blocked(request):
             form.add_error(None, "查询次数过多，请 15 分钟后再试。")
             return render(request, "intake/verify.html", context, status=429)
         serial = form.cleaned_data["serial"].strip()
@@ -42,7 +40,7 @@ def verify(request):
             Certificate.objects.select_related("application__cause", "court").filter(serial=serial).first()
         )
         if certificate is None or not hmac.compare_digest(certificate.verification_code, code):
-            cache.set(key, failures + 1, WINDOW)
+            VERIFY_THROTTLE.failed(request)
             context["result"] = "not_found"
         else:
             context["result"] = "revoked" if certificate.is_revoked else "valid"

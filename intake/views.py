@@ -1,7 +1,6 @@
 """Public pages: apply for a certificate, follow the application."""
 
 from django import forms
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -10,9 +9,10 @@ from intake.documents import certificate_pdf
 from intake.forms import CertificateApplicationForm
 from intake.models import ApplicationEvent, CertificateApplication
 from intake.services import submit_application
+from intake.throttle import FailureThrottle
 
-STATUS_ATTEMPTS = 10  # failed look-ups per client ...
-STATUS_WINDOW = 15 * 60  # ... per 15 minutes
+# 10 failed look-ups per client per 15 minutes.
+STATUS_THROTTLE = FailureThrottle("intake-status", attempts=10, window=15 * 60)
 
 
 @never_cache
@@ -41,22 +41,16 @@ class StatusForm(forms.Form):
     )
 
 
-def _throttle_key(request):
-    return f"intake-status-failures:{request.META.get('REMOTE_ADDR', '')}"
-
-
 def _find_application(request, form):
     """The application for a valid tracking number + code, or an error on the form;
-    failures are counted per client and stop after STATUS_ATTEMPTS."""
-    key = _throttle_key(request)
-    failures = cache.get(key, 0)
-    if failures >= STATUS_ATTEMPTS:
+    failures are counted per client (STATUS_THROTTLE)."""
+    if STATUS_THROTTLE.blocked(request):
         form.add_error(None, "查询次数过多，请 15 分钟后再试。如忘记查询码，请拨打 12368 联系法院。")
         return None, 429
     number = form.cleaned_data["tracking_number"].strip().upper()
     application = CertificateApplication.objects.filter(tracking_number=number).first()
     if application is None or not application.check_access_code(form.cleaned_data["access_code"]):
-        cache.set(key, failures + 1, STATUS_WINDOW)
+        STATUS_THROTTLE.failed(request)
         form.add_error(None, "受理编号或查询码不正确，请核对后重新输入。")
         return None, 200
     return application, 200

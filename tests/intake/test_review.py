@@ -192,3 +192,15 @@ def test_applicant_downloads_the_pdf_from_the_status_page(client, reviewer):
         "/apply/status/certificate.pdf", {"tracking_number": number, "access_code": "WRONG123"}
     )
     assert stolen.status_code == 200 and not stolen.content.startswith(b"%PDF")
+
+
+def test_verification_attempts_are_throttled(client, certificate):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(20):
+        client.get("/verify/", {"serial": certificate.serial, "code": "WRONG123"})
+    blocked = client.get("/verify/", {"serial": certificate.serial, "code": certificate.verification_code})
+    assert blocked.status_code == 429 and "查询次数过多" in blocked.content.decode()
+    assert "有效" not in BeautifulSoup(blocked.content, "html.parser").get_text()
+    cache.clear()
