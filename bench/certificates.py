@@ -8,11 +8,11 @@ from bench.harness import benchmark
 def _certificate():
     from django.contrib.auth import get_user_model
 
-    from intake.models import Certificate, CertificateApplication
+    from intake.models import Application, Certificate
     from portal.models import CauseOfAction, Court
 
     court = Court.objects.get(code="黑0902")
-    application = CertificateApplication(
+    application = Application(
         court=court,
         case_number="（2025）黑0902民初123号",
         document_type="mediation",

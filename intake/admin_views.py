@@ -16,7 +16,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from intake import review
-from intake.models import CertificateApplication, ConfirmationMethod, EvidenceFile
+from intake.models import Application, ConfirmationMethod, EvidenceFile
 from portal.models import Court
 
 
@@ -27,11 +27,11 @@ def scoped(queryset, user):
 
 class ApplicationFilterSet(WagtailFilterSet):
     court = django_filters.ModelChoiceFilter(label="法院", queryset=Court.objects.all())
-    status = django_filters.ChoiceFilter(label="状态", choices=CertificateApplication.Status.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=Application.Status.choices)
     submitted_at = django_filters.DateFromToRangeFilter(label="提交日期", widget=DateRangePickerWidget)
 
     class Meta:
-        model = CertificateApplication
+        model = Application
         fields = ["court", "status", "submitted_at"]
 
 
@@ -49,7 +49,7 @@ class ApplicationIndexView(IndexView):
 
 
 class ApplicationViewSet(ModelViewSet):
-    model = CertificateApplication
+    model = Application
     icon = "form"
     menu_label = "证明书申请"
     menu_order = 210
@@ -101,9 +101,9 @@ class AssignForm(forms.Form):
 
 
 def _application_for(request, pk):
-    if not request.user.has_perm("intake.view_certificateapplication"):
+    if not request.user.has_perm("intake.view_application"):
         raise PermissionDenied
-    application = get_object_or_404(CertificateApplication.objects.select_related("court", "cause"), pk=pk)
+    application = get_object_or_404(Application.objects.select_related("court", "cause"), pk=pk)
     if not review.may_act(request.user, application):
         raise PermissionDenied
     return application

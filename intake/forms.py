@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from intake import crypto
-from intake.models import ApplicantRole, CertificateApplication, DocumentType, PartyKind
+from intake.models import ApplicantRole, Application, DocumentType, PartyKind
 from portal.identifiers import IdentifierError, parse_case_number, validate_credit_code, validate_resident_id
 from portal.models import CauseOfAction, Court
 from portal.validators import MobileField
@@ -194,10 +194,10 @@ class CertificateApplicationForm(forms.Form):
             if field in data and not data[field].strip("　 ·.，,"):
                 self.add_error(field, "请填写名称。")
         if not self.errors and case_number and data.get("id_number"):
-            duplicate = CertificateApplication.objects.filter(
+            duplicate = Application.objects.filter(
                 case_number=case_number,
                 id_number_hash=crypto.keyed_hash(data["id_number"]),
-                status__in=CertificateApplication.PENDING,
+                status__in=Application.PENDING,
             )
             if duplicate.exists():
                 raise forms.ValidationError(

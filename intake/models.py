@@ -60,9 +60,9 @@ class ApplicantRole(models.TextChoices):
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-def new_tracking_number():
+def new_tracking_number(prefix="ZS"):
     today = timezone.localdate().strftime("%Y%m%d")
-    return f"ZS{today}-" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(6))
+    return f"{prefix}{today}-" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(6))
 
 
 def new_access_code():
@@ -70,17 +70,40 @@ def new_access_code():
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
 
 
-class CertificateApplication(models.Model):
+class ApplicationKind(models.TextChoices):
+    CERTIFICATE = "certificate", "自动履行证明书"
+    FEE_REDUCTION = "fee_reduction", "减免诉讼费用"
+
+
+# The tracking number says which kind of application it is: 证书 / 减免.
+TRACKING_PREFIXES = {ApplicationKind.CERTIFICATE: "ZS", ApplicationKind.FEE_REDUCTION: "JM"}
+
+
+class Application(models.Model):
+    """One application of either kind (certificate or fee reduction): the same party, case
+    and evidence fields, the same review queue, confirmation step and audit trail. What only
+    a fee reduction needs lives in `FeeReductionRequest`, one to one."""
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "已提交，待审查"
         CONFIRMED = "confirmed", "已核实履行情况，待审批"
-        APPROVED = "approved", "已批准，证明书已出具"
+        APPROVED = "approved", "已批准"
         REJECTED = "rejected", "未予批准"
 
     PENDING = (Status.SUBMITTED, Status.CONFIRMED)
 
+    kind = models.CharField(
+        "申请事项",
+        max_length=20,
+        choices=ApplicationKind.choices,
+        default=ApplicationKind.CERTIFICATE,
+        db_index=True,
+    )
     tracking_number = models.CharField("受理编号", max_length=20, unique=True, default=new_tracking_number)
     access_code_hash = models.CharField("查询码（哈希）", max_length=200, editable=False)
+    # The access code, encrypted, only until the applicant has been told it: a notification
+    # that failed is retried from it (`manage.py retry_notifications`), then it is erased.
+    pending_notice_encrypted = models.TextField("待发送的查询码（加密）", blank=True, editable=False)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED)
 
     court = models.ForeignKey(Court, verbose_name="法院", on_delete=models.PROTECT, related_name="+")
@@ -119,8 +142,8 @@ class CertificateApplication(models.Model):
     notified_at = models.DateTimeField("通知发送时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "自动履行证明书申请"
-        verbose_name_plural = "自动履行证明书申请"
+        verbose_name = "申请"
+        verbose_name_plural = "申请"
         ordering = ["-submitted_at"]
         permissions = [("review_any_court", "可办理所有法院的申请")]
 
@@ -152,9 +175,24 @@ class CertificateApplication(models.Model):
 
     def set_access_code(self, code):
         self.access_code_hash = make_password(code)
+        self.pending_notice_encrypted = crypto.encrypt(code)
+
+    @property
+    def pending_access_code(self):
+        return crypto.decrypt(self.pending_notice_encrypted)
 
     def check_access_code(self, code):
         return bool(code) and check_password(code.strip().upper(), self.access_code_hash)
+
+    @property
+    def status_text(self):
+        """The status as the applicant reads it: an approval says which document came out."""
+        if self.status == self.Status.APPROVED:
+            return {
+                ApplicationKind.CERTIFICATE: "已批准，证明书已出具",
+                ApplicationKind.FEE_REDUCTION: "已批准，减免决定书已出具",
+            }[self.kind]
+        return self.get_status_display()
 
     @property
     def is_pending(self):
@@ -166,7 +204,7 @@ class CertificateApplication(models.Model):
 
 class EvidenceFile(models.Model):
     application = models.ForeignKey(
-        CertificateApplication, verbose_name="申请", on_delete=models.CASCADE, related_name="evidence"
+        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField("文件", storage=PrivateStorage(), upload_to="evidence/%Y/%m/")
     original_name = models.CharField("原文件名", max_length=255)
@@ -199,7 +237,7 @@ class ApplicationEvent(models.Model):
     PUBLIC_ACTIONS = (Action.SUBMITTED, Action.CONFIRMED, Action.APPROVED, Action.REJECTED, Action.REVOKED)
 
     application = models.ForeignKey(
-        CertificateApplication, verbose_name="申请", on_delete=models.PROTECT, related_name="events"
+        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField("操作", max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
@@ -235,7 +273,7 @@ class Confirmation(models.Model):
     """经原告确认: how the creditor confirmed that the obligation was performed."""
 
     application = models.OneToOneField(
-        CertificateApplication, verbose_name="申请", on_delete=models.PROTECT, related_name="confirmation"
+        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="confirmation"
     )
     method = models.CharField("核实方式", max_length=20, choices=ConfirmationMethod.choices)
     confirmed_by = models.CharField("确认人（原告或申请执行人）", max_length=100)
@@ -280,7 +318,7 @@ class Certificate(models.Model):
     """自动履行证明书: serial unique per court and year, random verification code."""
 
     application = models.OneToOneField(
-        CertificateApplication, verbose_name="申请", on_delete=models.PROTECT, related_name="certificate"
+        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="certificate"
     )
     court = models.ForeignKey(Court, verbose_name="出具法院", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")

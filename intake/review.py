@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from honorroll.nominations import nominate
 from intake.models import (
+    Application,
     ApplicationEvent,
     Certificate,
-    CertificateApplication,
     Confirmation,
     PartyKind,
     ReviewerCourt,
 )
 
-Status = CertificateApplication.Status
+Status = Application.Status
 Action = ApplicationEvent.Action
 
 
@@ -52,13 +52,13 @@ def _check(user, application, allowed_statuses, verb):
 
 
 def _locked(application):
-    return CertificateApplication.objects.select_for_update().select_related("court").get(pk=application.pk)
+    return Application.objects.select_for_update().select_related("court").get(pk=application.pk)
 
 
 def assign(application, reviewer, *, actor):
     with transaction.atomic():
         application = _locked(application)
-        _check(actor, application, CertificateApplication.PENDING, "分配承办人")
+        _check(actor, application, Application.PENDING, "分配承办人")
         if not may_act(reviewer, application):
             raise ReviewError(f"{reviewer} 不能办理{application.court.name}的申请。")
         application.assigned_to = reviewer
@@ -148,7 +148,7 @@ def reject(application, *, actor, reason):
         raise ReviewError("请填写不予批准的理由，申请人将看到该理由。")
     with transaction.atomic():
         application = _locked(application)
-        _check(actor, application, CertificateApplication.PENDING, "不予批准")
+        _check(actor, application, Application.PENDING, "不予批准")
         application.status = Status.REJECTED
         application.decision_reason = reason.strip()
         application.save(update_fields=["status", "decision_reason"])

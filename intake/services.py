@@ -4,13 +4,14 @@ The application is committed before anyone is notified, so a failure (or a crash
 sending loses nothing: the row stays with `notified_at` empty for a retry.
 """
 
+import datetime
 import hashlib
 import logging
 
 from django.db import transaction
 from django.utils import timezone
 
-from intake.models import ApplicationEvent, CertificateApplication, EvidenceFile, new_access_code
+from intake.models import Application, ApplicationEvent, EvidenceFile, new_access_code
 from intake.notifiers import get_notifier
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ def submit_application(data):
     """Create the application from a valid form's cleaned data; returns (application, code)."""
     access_code = new_access_code()
     with transaction.atomic():
-        application = CertificateApplication(
+        application = Application(
             court=data["court"],
             case_number=data["case_number"],
             document_type=data["document_type"],
@@ -61,12 +62,34 @@ def submit_application(data):
 
 
 def notify_submitted(application, access_code):
+    """Tell the applicant their tracking number and access code. On success (or when there
+    is no channel to reach them) the stored copy of the code is erased; on failure it stays
+    for `retry_notifications`. Returns True when a message went out."""
     try:
         sent = get_notifier().submitted(application, access_code)
     except Exception:
         # Only the tracking number: no personal data in logs.
         logger.exception("Notification failed for application %s", application.tracking_number)
-        return
+        return False
+    now = timezone.now() if sent else None
+    Application.objects.filter(pk=application.pk).update(notified_at=now, pending_notice_encrypted="")
     if sent:
-        CertificateApplication.objects.filter(pk=application.pk).update(notified_at=timezone.now())
         application.record(ApplicationEvent.Action.NOTIFIED)
+    return sent
+
+
+def retry_failed_notifications(older_than=datetime.timedelta(minutes=5)):
+    """Send the notifications that failed (a mail server down, a crash after the commit).
+    Applications younger than `older_than` are left to the request that stored them.
+    Returns (sent, still_failing)."""
+    cutoff = timezone.now() - older_than
+    sent = failing = 0
+    pending = Application.objects.exclude(pending_notice_encrypted="").filter(
+        notified_at__isnull=True, submitted_at__lt=cutoff
+    )
+    for application in pending.order_by("submitted_at").iterator():
+        if notify_submitted(application, application.pending_access_code):
+            sent += 1
+        elif Application.objects.filter(pk=application.pk).exclude(pending_notice_encrypted="").exists():
+            failing += 1
+    return sent, failing

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from intake.documents import certificate_pdf
 from intake.forms import CertificateApplicationForm
-from intake.models import ApplicationEvent, CertificateApplication
+from intake.models import Application, ApplicationEvent
 from intake.services import submit_application
 from intake.throttle import FailureThrottle
 
@@ -48,7 +48,7 @@ def _find_application(request, form):
         form.add_error(None, "查询次数过多，请 15 分钟后再试。如忘记查询码，请拨打 12368 联系法院。")
         return None, 429
     number = form.cleaned_data["tracking_number"].strip().upper()
-    application = CertificateApplication.objects.filter(tracking_number=number).first()
+    application = Application.objects.filter(tracking_number=number).first()
     if application is None or not application.check_access_code(form.cleaned_data["access_code"]):
         STATUS_THROTTLE.failed(request)
         form.add_error(None, "受理编号或查询码不正确，请核对后重新输入。")

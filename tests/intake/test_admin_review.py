@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from intake.models import ApplicationEvent, CertificateApplication, EvidenceFile, ReviewerCourt
+from intake.models import Application, ApplicationEvent, EvidenceFile, ReviewerCourt
 from portal.models import Court
 from tests.factories import UserFactory
 from tests.intake.test_apply import APPLY, PDF, form_data
@@ -31,7 +31,7 @@ def applications(client):
             applicant_name="某建设集团有限公司",
         ),
     )
-    return CertificateApplication.objects.order_by("pk")
+    return Application.objects.order_by("pk")
 
 
 def test_the_queue_shows_only_my_courts_with_masked_numbers(client, reviewer, applications):

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from honorroll.models import Nomination
 from intake import review
 from intake.documents import certificate_pdf
-from intake.models import ApplicationEvent, Certificate, CertificateApplication, ReviewerCourt
+from intake.models import Application, ApplicationEvent, Certificate, ReviewerCourt
 from portal.models import Court
 from tests.factories import UserFactory
 from tests.intake.test_apply import APPLY, form_data
@@ -29,7 +29,7 @@ def reviewer():
 @pytest.fixture
 def application(client):
     client.post(APPLY, form_data())
-    return CertificateApplication.objects.get()
+    return Application.objects.get()
 
 
 def confirm(application, reviewer):
@@ -58,7 +58,7 @@ def test_serials_are_unique_per_court_and_year(client, reviewer):
     for n in range(3):
         client.post(APPLY, form_data(case_number=f"（2025）黑0902民初{200 + n}号"))
     serials = []
-    for application in CertificateApplication.objects.order_by("pk"):
+    for application in Application.objects.order_by("pk"):
         confirm(application, reviewer)
         serials.append(review.approve(application, actor=reviewer).serial)
     assert serials == [f"{TODAY.year}-0902-0000{n}" for n in (1, 2, 3)]
@@ -97,7 +97,7 @@ def test_consent_to_the_list_nominates_the_party(application, reviewer):
 
 def test_no_consent_no_nomination(client, reviewer):
     client.post(APPLY, form_data(consent_list=None))
-    application = CertificateApplication.objects.get()
+    application = Application.objects.get()
     confirm(application, reviewer)
     review.approve(application, actor=reviewer)
     assert not Nomination.objects.exists()
@@ -166,7 +166,7 @@ def test_verify_valid_then_revoked(client, certificate, reviewer):
 
 def test_verify_masks_a_person_and_shows_an_organisation(client, reviewer):
     client.post(APPLY, form_data(defendant_name="欧阳娜娜", applicant_name="欧阳娜娜"))
-    application = CertificateApplication.objects.get()
+    application = Application.objects.get()
     confirm(application, reviewer)
     certificate = review.approve(application, actor=reviewer)
     page = client.get("/verify/", {"serial": certificate.serial, "code": certificate.verification_code})
@@ -178,7 +178,7 @@ def test_applicant_downloads_the_pdf_from_the_status_page(client, reviewer):
     soup = BeautifulSoup(response.content, "html.parser")
     number = soup.select_one("[data-tracking-number]").get_text(strip=True)
     code = soup.select_one("[data-access-code]").get_text(strip=True)
-    application = CertificateApplication.objects.get()
+    application = Application.objects.get()
     before = client.post("/apply/status/certificate.pdf", {"tracking_number": number, "access_code": code})
     assert before.status_code == 404 and "没有可下载的有效证明书" in before.content.decode()
     confirm(application, reviewer)
