@@ -37,8 +37,10 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
-bench: system-run $(VENV)/.test-installed $(MESSAGES)
+bench: system-test $(VENV)/.test-installed $(MESSAGES)
 	$(BIN)/python -m bench
+	@# 200 applications at once through gunicorn on PostgreSQL, production settings.
+	scripts/with-postgres.sh $(BIN)/python -m bench.concurrent_submissions
 
 # Development key for the encrypted ID/phone fields (production sets FIELD_ENCRYPTION_KEYS).
 var/dev-field-encryption.key: | $(VENV)/.run-installed
