@@ -147,11 +147,12 @@ def test_bad_input_is_named_next_to_the_field_and_nothing_is_stored(client, fiel
     assert not EvidenceFile.objects.exists() and private_files() == []
 
 
-def test_a_file_over_10_mb_is_refused(client):
-    big = receipt(content=PDF + b"0" * (10 * 1024 * 1024))
+@pytest.mark.parametrize("megabytes", [10, 50])
+def test_a_file_over_10_mb_is_refused(client, megabytes):
+    big = receipt(content=PDF + b"0" * (megabytes * 1024 * 1024))
     response = client.post(APPLY, form_data(evidence=[big]))
     assert any("超过 10MB" in error for error in field_errors(response, "evidence"))
-    assert not Application.objects.exists()
+    assert not Application.objects.exists() and private_files() == []
 
 
 def test_a_png_receipt_with_a_pdf_name_is_stored_as_png(client):
