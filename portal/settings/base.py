@@ -211,4 +211,7 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 # Evidence files live outside MEDIA_ROOT and are served only to authorised staff.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 # How applicants are told their tracking number and code: a dotted path to a notifier.
+# The subset font PDF documents use first (built by `manage.py build_document_font`).
+DOCUMENT_FONT = Path(os.environ.get("DOCUMENT_FONT", BASE_DIR / "var" / "fonts" / "court-serif-sc.otf"))
+
 INTAKE_NOTIFIER = os.environ.get("INTAKE_NOTIFIER", "intake.notifiers.EmailNotifier")
