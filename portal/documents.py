@@ -11,6 +11,7 @@ so nothing renders as a box; without the subset file documents are correct, only
 
 import contextlib
 import logging
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -22,8 +23,16 @@ from weasyprint.text.fonts import FontConfiguration
 SOURCE_FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 SOURCE_FAMILY = "Noto Serif CJK SC"
 
-# Font lookups are reused across documents (a fresh configuration costs ~10 ms a PDF).
-FONT_CONFIG = FontConfiguration()
+# Font lookups are reused across documents (a fresh configuration costs ~10 ms a PDF), one
+# configuration per thread: Pango font maps are not meant to be shared between threads, and
+# gunicorn's threaded workers render documents concurrently.
+_local = threading.local()
+
+
+def font_config():
+    if not hasattr(_local, "font_config"):
+        _local.font_config = FontConfiguration()
+    return _local.font_config
 
 
 def chinese_date(day):
@@ -39,7 +48,7 @@ def _document_font_url():
 def render_pdf(template, context):
     """PDF bytes of an HTML template extending documents/base.html."""
     html = render_to_string(template, {**context, "document_font_url": _document_font_url()})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=FONT_CONFIG)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())
 
 
 def subset_characters():

@@ -49,3 +49,14 @@ def test_the_subset_covers_gb2312_and_document_punctuation():
     assert len(characters) > 7000
     for character in "壹贰叁肆伍陆柒捌玖拾佰仟万亿元整（）〔〕“”、。·￥":
         assert character in characters
+
+
+def test_documents_render_concurrently_in_threads(document_template, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"第{n}号文书，申请人刘䶮。" for n in range(8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pdfs = list(pool.map(lambda text: documents.render_pdf("x", {"text": text}), texts))
+    for text, pdf in zip(texts, pdfs, strict=True):
+        fonts, extracted = pdf_fonts(pdf, tmp_path)
+        assert text in extracted and len(fonts) == 2
