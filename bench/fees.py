@@ -7,7 +7,7 @@ calculator and its API spend their time in Django, never in the arithmetic.
 import random
 from decimal import Decimal
 
-from bench.harness import benchmark
+from bench.harness import benchmark, page
 
 CALLS = 10_000
 
@@ -26,3 +26,11 @@ def property_fees():
             calculate("property", claim)
 
     return run
+
+
+benchmark("fee API GET /api/v1/fee/?kind=property&claim=150000")(
+    page("/api/v1/fee/?kind=property&claim=150000")
+)
+benchmark("fee calculator page /fee-calculator/ with a result")(
+    page("/fee-calculator/?kind=property&amount=342000&mediated=on")
+)

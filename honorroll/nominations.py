@@ -6,15 +6,16 @@ from honorroll.models import Nomination
 def nominate(
     *, party_name, party_kind, credit_code, court, case_number, cause, performed_on, source, consented_at
 ):
-    """Record a consenting party as a candidate for the next batch; idempotent per source."""
+    """Record a consenting party as a candidate for the next batch: one nomination per party
+    and case, however many applications (certificate, fee reduction) led to it."""
     nomination, _created = Nomination.objects.get_or_create(
-        source=source,
+        court=court,
+        case_number=case_number,
+        party_name=party_name,
         defaults={
-            "party_name": party_name,
+            "source": source,
             "party_kind": party_kind,
             "credit_code": credit_code,
-            "court": court,
-            "case_number": case_number,
             "cause": cause,
             "performed_on": performed_on,
             "consented_at": consented_at,

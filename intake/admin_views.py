@@ -16,8 +16,20 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from intake import review
-from intake.models import Application, ConfirmationMethod, EvidenceFile
+from intake.forms import MoneyField
+from intake.models import (
+    Application,
+    ApplicationKind,
+    ConfirmationMethod,
+    DocumentType,
+    EvidenceFile,
+    FeePolicySettings,
+    PartyKind,
+)
+from portal.identifiers import IdentifierError, parse_case_number
 from portal.models import Court
+
+DEFAULT_LEGAL_BASIS = "《诉讼费用交纳办法》第四十四条和本院生效裁判自动履行激励机制的规定"
 
 
 def scoped(queryset, user):
@@ -26,13 +38,14 @@ def scoped(queryset, user):
 
 
 class ApplicationFilterSet(WagtailFilterSet):
+    kind = django_filters.ChoiceFilter(label="申请事项", choices=ApplicationKind.choices)
     court = django_filters.ModelChoiceFilter(label="法院", queryset=Court.objects.all())
     status = django_filters.ChoiceFilter(label="状态", choices=Application.Status.choices)
     submitted_at = django_filters.DateFromToRangeFilter(label="提交日期", widget=DateRangePickerWidget)
 
     class Meta:
         model = Application
-        fields = ["court", "status", "submitted_at"]
+        fields = ["kind", "court", "status", "submitted_at"]
 
 
 class MaskedIdColumn(Column):
@@ -51,13 +64,14 @@ class ApplicationIndexView(IndexView):
 class ApplicationViewSet(ModelViewSet):
     model = Application
     icon = "form"
-    menu_label = "证明书申请"
+    menu_label = "自动履行申请"
     menu_order = 210
     add_to_admin_menu = True
     index_view_class = ApplicationIndexView
     filterset_class = ApplicationFilterSet
     list_display = [
         "tracking_number",
+        "kind",
         "court",
         "case_number",
         "applicant_name",
@@ -92,6 +106,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由（申请人可见）", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class FeeDecisionForm(forms.Form):
+    granted_amount = MoneyField(label="准予减免金额（元）")
+    legal_basis = forms.CharField(
+        label="法律依据",
+        initial=DEFAULT_LEGAL_BASIS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写减免的法律依据。"},
+    )
+
+
 class AssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(label="承办人", queryset=None)
 
@@ -107,6 +131,21 @@ def _application_for(request, pk):
     if not review.may_act(request.user, application):
         raise PermissionDenied
     return application
+
+
+def _fee_context(application):
+    policy = FeePolicySettings.current()
+    request = application.fee_request
+    proposal = request.proposed_reduction(policy.reduction_percent)
+    return {
+        "fee_request": request,
+        "calculated": request.calculated_fee(policy.schedule()),
+        "proposal": proposal,
+        "policy_percent": policy.reduction_percent,
+        "decision_form": FeeDecisionForm(
+            initial={"granted_amount": proposal, "legal_basis": DEFAULT_LEGAL_BASIS}
+        ),
+    }
 
 
 def _reviewers():
@@ -125,8 +164,11 @@ def review_view(request, pk):
         "reason_form": ReasonForm(),
         "assign_form": AssignForm(users=_reviewers()),
         "certificate": getattr(application, "certificate", None),
+        "fee_decision": getattr(application, "fee_decision", None),
         "full_id": None,
     }
+    if application.kind == ApplicationKind.FEE_REDUCTION:
+        context.update(_fee_context(application))
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -140,6 +182,18 @@ def review_view(request, pk):
                     return TemplateResponse(request, "intake/admin/review.html", context)
                 review.record_confirmation(application, actor=request.user, **form.cleaned_data)
                 messages.success(request, "已记录原告确认。")
+            elif action == "approve" and application.kind == ApplicationKind.FEE_REDUCTION:
+                form = FeeDecisionForm(request.POST)
+                context["decision_form"] = form
+                if not form.is_valid():
+                    return TemplateResponse(request, "intake/admin/review.html", context)
+                try:
+                    decision = review.approve(application, actor=request.user, **form.cleaned_data)
+                except review.ReviewError as error:
+                    # Shown with the form as staff typed it (the legal basis is kept).
+                    form.add_error("granted_amount", error.message)
+                    return TemplateResponse(request, "intake/admin/review.html", context)
+                messages.success(request, f"已作出减免决定，决定书编号 {decision.serial}。")
             elif action == "approve":
                 certificate = review.approve(application, actor=request.user)
                 messages.success(request, f"已批准，证明书编号 {certificate.serial}。")
@@ -152,9 +206,10 @@ def review_view(request, pk):
                     review.reject(application, actor=request.user, reason=form.cleaned_data["reason"])
                     messages.success(request, "已作出不予批准决定。")
                 else:
-                    review.revoke(
-                        application.certificate, actor=request.user, reason=form.cleaned_data["reason"]
-                    )
+                    certificate = getattr(application, "certificate", None)
+                    if certificate is None:
+                        raise review.ReviewError("该申请没有出具证明书，无需撤销。")
+                    review.revoke(certificate, actor=request.user, reason=form.cleaned_data["reason"])
                     messages.success(request, "证明书已撤销。")
             elif action == "assign":
                 form = AssignForm(request.POST, users=_reviewers())
@@ -170,17 +225,21 @@ def review_view(request, pk):
 
 
 @require_POST
-def certificate_pdf_view(request, pk):
+def document_pdf_view(request, pk):
+    """The issued certificate or fee decision, for staff who may act on the application."""
     from django.http import HttpResponse
 
-    from intake.documents import certificate_pdf
+    from intake.documents import certificate_pdf, fee_decision_pdf
 
     application = _application_for(request, pk)
-    certificate = getattr(application, "certificate", None)
-    if certificate is None:
+    if application.kind == ApplicationKind.FEE_REDUCTION:
+        document, render_pdf = getattr(application, "fee_decision", None), fee_decision_pdf
+    else:
+        document, render_pdf = getattr(application, "certificate", None), certificate_pdf
+    if document is None:
         raise Http404
-    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="certificate-{certificate.serial}.pdf"'
+    response = HttpResponse(render_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.serial}.pdf"'
     return response
 
 
@@ -193,3 +252,85 @@ def evidence_view(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class CaseDocumentsForm(forms.Form):
+    """The case a notice (Annex 2) or commitment letter (Annex 3) is produced for."""
+
+    court = forms.ModelChoiceField(
+        label="法院",
+        queryset=Court.objects.filter(is_active=True),
+        error_messages={"required": "请选择法院。"},
+    )
+    case_number = forms.CharField(
+        label="案号",
+        max_length=40,
+        help_text="例如（2025）黑0902民初123号",
+        error_messages={"required": "请填写案号。"},
+    )
+    document_type = forms.ChoiceField(
+        label="法律文书（承诺书用）",
+        choices=[
+            (DocumentType.MEDIATION, DocumentType.MEDIATION.label),
+            (DocumentType.ENFORCEMENT_RULING, "执行裁定书"),
+        ],
+    )
+    plaintiff_name = forms.CharField(
+        label="原告（申请执行人）", max_length=100, error_messages={"required": "请填写原告（申请执行人）。"}
+    )
+    defendant_name = forms.CharField(
+        label="被告（被执行人）", max_length=100, error_messages={"required": "请填写被告（被执行人）。"}
+    )
+    committer_kind = forms.ChoiceField(
+        label="承诺人类型", choices=PartyKind.choices, initial=PartyKind.PERSON, widget=forms.RadioSelect
+    )
+
+    def clean_case_number(self):
+        try:
+            return str(parse_case_number(self.cleaned_data["case_number"]))
+        except IdentifierError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def clean(self):
+        data = super().clean()
+        court, number = data.get("court"), data.get("case_number")
+        if court and number and parse_case_number(number).court_code != court.code:
+            self.add_error("case_number", f"案号中的法院代字与所选法院“{court.name}”（{court.code}）不一致。")
+        kind = data.get("document_type")
+        if number and kind:
+            enforcement = parse_case_number(number).is_enforcement
+            if enforcement != (kind == DocumentType.ENFORCEMENT_RULING):
+                self.add_error(
+                    "document_type",
+                    "执行案件（案号含“执”）对应执行裁定书，其他案件对应民事调解书，请核对。",
+                )
+        for field in ("plaintiff_name", "defendant_name"):
+            if field in data and not data[field].strip("　 ·.，,"):
+                self.add_error(field, "请填写名称。")
+        if "document_type" in data:
+            data["document_type_label"] = DocumentType(data["document_type"]).label
+        return data
+
+
+def case_documents_view(request):
+    """Staff print the notice (Annex 2) and the commitment letter (Annex 3) for a case."""
+    from django.http import HttpResponse
+
+    from intake.documents import commitment_pdf, notice_pdf
+
+    if not request.user.has_perm("intake.view_application"):
+        raise PermissionDenied
+    form = CaseDocumentsForm(request.POST or None)
+    courts = review.courts_of(request.user)  # only the courts this member may act for
+    if courts is not None:
+        form.fields["court"].queryset = Court.objects.filter(is_active=True, pk__in=courts)
+    if request.method == "POST" and form.is_valid():
+        document = request.POST.get("document")
+        renderers = {"notice": (notice_pdf, "notice"), "commitment": (commitment_pdf, "commitment")}
+        if document in renderers:
+            render_pdf, name = renderers[document]
+            response = HttpResponse(render_pdf(form.cleaned_data), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+            return response
+        messages.error(request, "请选择要生成的文书。")
+    return TemplateResponse(request, "intake/admin/case_documents.html", {"form": form})

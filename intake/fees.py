@@ -90,6 +90,8 @@ AMOUNT_REQUIRED: frozenset[CaseKind] = frozenset({CaseKind.PROPERTY})
 
 # Art. 15 and 16 halve the 案件受理费 (Art. 13); Art. 14 application fees are not one.
 _APPLICATION_KINDS = frozenset({CaseKind.ENFORCEMENT, CaseKind.PRESERVATION})
+# Art. 14 application fees: not case acceptance fees, so neither halved nor reduced here.
+APPLICATION_FEE_KINDS = _APPLICATION_KINDS
 
 _KINDS: dict[str, CaseKind] = {kind.value: kind for kind in CaseKind}
 

@@ -4,8 +4,15 @@ import filetype
 from django import forms
 from django.utils import timezone
 
-from intake import crypto
-from intake.models import ApplicantRole, Application, DocumentType, PartyKind
+from intake import crypto, fees
+from intake.models import (
+    ApplicantRole,
+    Application,
+    ApplicationKind,
+    DocumentType,
+    FeePaymentMethod,
+    PartyKind,
+)
 from portal.identifiers import IdentifierError, parse_case_number, validate_credit_code, validate_resident_id
 from portal.models import CauseOfAction, Court
 from portal.validators import MobileField
@@ -69,6 +76,10 @@ def party_kind_field(label):
 
 
 class CertificateApplicationForm(forms.Form):
+    """The case, the parties, the applicant and the evidence: what every application needs."""
+
+    kind = ApplicationKind.CERTIFICATE
+
     court = forms.ModelChoiceField(
         label="审理法院",
         queryset=Court.objects.filter(is_active=True),
@@ -195,6 +206,7 @@ class CertificateApplicationForm(forms.Form):
                 self.add_error(field, "请填写名称。")
         if not self.errors and case_number and data.get("id_number"):
             duplicate = Application.objects.filter(
+                kind=self.kind,
                 case_number=case_number,
                 id_number_hash=crypto.keyed_hash(data["id_number"]),
                 status__in=Application.PENDING,
@@ -203,4 +215,90 @@ class CertificateApplicationForm(forms.Form):
                 raise forms.ValidationError(
                     "您已就该案提交过申请，正在办理中，请勿重复提交；可凭受理编号和查询码查询进度。"
                 )
+        return data
+
+
+class MoneyField(forms.CharField):
+    """An amount in 元, to the fen: the calculator's own parsing, so the page, the API and
+    the form refuse the same inputs with the same Chinese messages."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return fees.parse_amount(value)
+        except fees.FeeError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+# The kinds of case whose acceptance fee can be reduced (not the Art. 14 application fees).
+ACCEPTANCE_FEE_KINDS = [
+    (kind.value, label) for kind, label in fees.KIND_LABELS.items() if kind not in fees.APPLICATION_FEE_KINDS
+]
+
+
+class FeeReductionApplicationForm(CertificateApplicationForm):
+    """减免诉讼费用: the certificate application's fields plus the fee and the reason."""
+
+    kind = ApplicationKind.FEE_REDUCTION
+
+    # The reduction rewards the party who performed: the defendant, or their agent.
+    applicant_role = forms.ChoiceField(
+        label="申请人身份",
+        choices=[(role.value, role.label) for role in (ApplicantRole.DEFENDANT, ApplicantRole.AGENT)],
+        help_text="减免诉讼费用由自动履行义务的被告（被执行人）或其委托代理人申请。",
+        error_messages={
+            "required": "请选择申请人身份。",
+            "invalid_choice": "减免诉讼费用只能由被告（被执行人）或其委托代理人申请。",
+        },
+    )
+    case_kind = forms.ChoiceField(
+        label="案件类型",
+        choices=ACCEPTANCE_FEE_KINDS,
+        initial=fees.CaseKind.PROPERTY.value,
+        error_messages={"required": "请选择案件类型。", "invalid_choice": "请从列表中选择案件类型。"},
+    )
+    claim_amount = MoneyField(
+        label="诉讼请求金额（元，选填）",
+        required=False,
+        help_text="财产案件填写诉讼请求金额，页面将按《诉讼费用交纳办法》算出应交受理费供您核对。",
+    )
+    fee_assessed = MoneyField(
+        label="案件受理费（元）",
+        help_text="法院在本案中核定的案件受理费总额。",
+        error_messages={"required": "请填写案件受理费。"},
+    )
+    fee_borne = MoneyField(
+        label="其中由申请人负担（元）",
+        help_text="判决书、调解书确定由您负担的部分。",
+        error_messages={"required": "请填写由申请人负担的受理费。"},
+    )
+    payment_method = forms.ChoiceField(
+        label="交纳方式", choices=FeePaymentMethod.choices, error_messages={"required": "请选择交纳方式。"}
+    )
+    reason = forms.CharField(
+        label="申请理由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="请说明自动履行的情况，例如在履行期限内一次性付清。",
+        error_messages={"required": "请填写申请理由。", "max_length": "申请理由请控制在 1000 字以内。"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        assessed, borne = data.get("fee_assessed"), data.get("fee_borne")
+        if assessed is not None and borne is not None and borne > assessed:
+            self.add_error("fee_borne", f"由申请人负担的部分不能超过案件受理费 {assessed} 元。")
+        kind, claim = data.get("case_kind"), data.get("claim_amount")
+        if kind and claim is not None and kind not in {k.value for k in fees.AMOUNT_LABELS}:
+            try:
+                fees.calculate(kind, claim)
+            except fees.FeeError as error:  # the calculator says what to do instead
+                self.add_error("claim_amount", str(error))
         return data

@@ -13,11 +13,11 @@ class EmailNotifier:
         if not application.email:
             return False
         send_mail(
-            subject=f"自动履行证明书申请已受理（{application.tracking_number}）",
+            subject=f"{application.get_kind_display()}申请已受理（{application.tracking_number}）",
             message=(
                 f"您的申请已提交，受理编号：{application.tracking_number}，查询码：{access_code}。\n"
                 f"请妥善保管查询码，凭受理编号和查询码在 {settings.WAGTAILADMIN_BASE_URL}/apply/status/ "
-                "查询办理进度、下载证明书。法院工作人员不会向您索要查询码。"
+                f"查询办理进度、下载{application.document_name}。法院工作人员不会向您索要查询码。"
             ),
             from_email=None,
             recipient_list=[application.email],

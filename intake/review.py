@@ -1,4 +1,4 @@
-"""Review of certificate applications: the only way their state changes.
+"""Review of applications (certificate, fee reduction): the only way their state changes.
 
 Each step checks who may act and whether the step is allowed from the current state, and
 writes an `ApplicationEvent` in the same transaction. Illegal steps raise `ReviewError`
@@ -11,10 +11,13 @@ from django.utils import timezone
 
 from honorroll.nominations import nominate
 from intake.models import (
+    FEN,
     Application,
     ApplicationEvent,
+    ApplicationKind,
     Certificate,
     Confirmation,
+    FeeDecision,
     PartyKind,
     ReviewerCourt,
 )
@@ -93,27 +96,38 @@ def record_confirmation(application, *, actor, method, confirmed_by, confirmed_o
     return application
 
 
-def approve(application, *, actor):
-    """Issue the certificate: serial unique per court and year; nominate if consented."""
+def approve(application, *, actor, granted_amount=None, legal_basis=""):
+    """Approve after the creditor's confirmation: a certificate for a certificate
+    application; a fee decision (the amount and basis staff set) for a fee reduction.
+    Numbers are unique per court and year; two approvals racing for one retry."""
     for _attempt in range(3):
         try:
+            if application.kind == ApplicationKind.FEE_REDUCTION:
+                return _decide_fee_reduction(application, actor, granted_amount, legal_basis)
             return _approve(application, actor)
         except IntegrityError:  # two approvals in the same court and year raced for a number
             continue
-    raise ReviewError("证书编号分配冲突，请重试。")
+    raise ReviewError("编号分配冲突，请重试。")
+
+
+def _lock_for_approval(application, actor):
+    application = _locked(application)
+    if application.status == Status.SUBMITTED:
+        raise ReviewError("须先记录原告确认（经原告确认），才能批准。")
+    _check(actor, application, (Status.CONFIRMED,), "批准")
+    return application
+
+
+def _next_number(model, court):
+    year = timezone.localdate().year
+    last = model.objects.filter(court=court, year=year).aggregate(n=Max("sequence"))["n"]
+    return year, (last or 0) + 1
 
 
 def _approve(application, actor):
     with transaction.atomic():
-        application = _locked(application)
-        if application.status == Status.SUBMITTED:
-            raise ReviewError("须先记录原告确认（经原告确认），才能批准。")
-        _check(actor, application, (Status.CONFIRMED,), "批准")
-        year = timezone.localdate().year
-        last = Certificate.objects.filter(court=application.court, year=year).aggregate(n=Max("sequence"))[
-            "n"
-        ]
-        sequence = (last or 0) + 1
+        application = _lock_for_approval(application, actor)
+        year, sequence = _next_number(Certificate, application.court)
         certificate = Certificate.objects.create(
             application=application,
             court=application.court,
@@ -125,21 +139,71 @@ def _approve(application, actor):
         application.status = Status.APPROVED
         application.save(update_fields=["status"])
         application.record(Action.APPROVED, actor, f"证书编号：{certificate.serial}")
-        if application.consents_to_list:
-            nominate(
-                party_name=application.applicant_name,
-                party_kind=application.applicant_kind,
-                credit_code=application.id_number
-                if application.applicant_kind == PartyKind.ORGANISATION
-                else "",
-                court=application.court,
-                case_number=application.case_number,
-                cause=application.cause,
-                performed_on=application.performed_on,
-                source=f"自动履行证明书申请 {application.tracking_number}",
-                consented_at=application.submitted_at,
-            )
+        _nominate_if_consented(application)
     return certificate
+
+
+def check_granted_amount(request, granted_amount):
+    """The legal bounds of a reduction (减交) or waiver (免交), in Chinese for staff."""
+    if granted_amount is None:
+        raise ReviewError("请填写准予减免的金额。")
+    if granted_amount != granted_amount.quantize(FEN) or granted_amount <= 0:
+        raise ReviewError("减免金额应为大于 0 的金额，最多保留两位小数。")
+    if granted_amount > request.fee_borne:
+        raise ReviewError(f"减免金额不能超过申请人负担的受理费 {request.fee_borne} 元。")
+    if granted_amount < request.minimum_reduction:
+        raise ReviewError(
+            f"减交比例不得低于 30%（《诉讼费用交纳办法》第四十六条），即不少于 {request.minimum_reduction} 元。"
+        )
+    if granted_amount == request.fee_borne and not request.waiver_allowed:
+        raise ReviewError(
+            "诉讼费用的免交只适用于自然人（《诉讼费用交纳办法》第四十四条第二款），单位只能减交。"
+        )
+
+
+def _decide_fee_reduction(application, actor, granted_amount, legal_basis):
+    if not (legal_basis or "").strip():
+        raise ReviewError("请填写减免的法律依据。")
+    with transaction.atomic():
+        application = _lock_for_approval(application, actor)
+        request = application.fee_request
+        check_granted_amount(request, granted_amount)
+        year, sequence = _next_number(FeeDecision, application.court)
+        decision = FeeDecision.objects.create(
+            application=application,
+            court=application.court,
+            year=year,
+            sequence=sequence,
+            serial=f"{year}-{application.court.code[1:]}-J{sequence:05d}",
+            fee_assessed=request.fee_assessed,
+            fee_borne=request.fee_borne,
+            granted_amount=granted_amount,
+            legal_basis=legal_basis.strip(),
+            issued_by=actor,
+        )
+        application.status = Status.APPROVED
+        application.save(update_fields=["status"])
+        verb = "免交" if decision.is_waiver else "减交"
+        application.record(
+            Action.APPROVED, actor, f"决定书编号：{decision.serial}，准予{verb} {decision.granted_amount} 元"
+        )
+        _nominate_if_consented(application)
+    return decision
+
+
+def _nominate_if_consented(application):
+    if application.consents_to_list:
+        nominate(
+            party_name=application.applicant_name,
+            party_kind=application.applicant_kind,
+            credit_code=application.id_number if application.applicant_kind == PartyKind.ORGANISATION else "",
+            court=application.court,
+            case_number=application.case_number,
+            cause=application.cause,
+            performed_on=application.performed_on,
+            source=f"{application.get_kind_display()}申请 {application.tracking_number}",
+            consented_at=application.submitted_at,
+        )
 
 
 def reject(application, *, actor, reason):

@@ -11,17 +11,28 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from intake.models import Application, ApplicationEvent, EvidenceFile, new_access_code
+from intake.models import (
+    TRACKING_PREFIXES,
+    Application,
+    ApplicationEvent,
+    ApplicationKind,
+    EvidenceFile,
+    FeeReductionRequest,
+    new_access_code,
+    new_tracking_number,
+)
 from intake.notifiers import get_notifier
 
 logger = logging.getLogger(__name__)
 
 
-def submit_application(data):
+def submit_application(data, kind=ApplicationKind.CERTIFICATE):
     """Create the application from a valid form's cleaned data; returns (application, code)."""
     access_code = new_access_code()
     with transaction.atomic():
         application = Application(
+            kind=kind,
+            tracking_number=new_tracking_number(TRACKING_PREFIXES[kind]),
             court=data["court"],
             case_number=data["case_number"],
             document_type=data["document_type"],
@@ -43,6 +54,16 @@ def submit_application(data):
         application.phone = data["phone"]
         application.set_access_code(access_code)
         application.save()
+        if kind == ApplicationKind.FEE_REDUCTION:
+            FeeReductionRequest.objects.create(
+                application=application,
+                case_kind=data["case_kind"],
+                claim_amount=data.get("claim_amount"),
+                fee_assessed=data["fee_assessed"],
+                fee_borne=data["fee_borne"],
+                payment_method=data["payment_method"],
+                reason=data["reason"].strip(),
+            )
         for upload in data["evidence"]:
             digest = hashlib.sha256()
             for chunk in upload.chunks():

@@ -1,13 +1,14 @@
-"""Public pages: apply for a certificate, follow the application."""
+"""Public pages: apply for a certificate or a fee reduction, follow the application."""
 
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from intake.documents import certificate_pdf
-from intake.forms import CertificateApplicationForm
-from intake.models import Application, ApplicationEvent
+from intake import fees
+from intake.documents import certificate_pdf, fee_decision_pdf
+from intake.forms import CertificateApplicationForm, FeeReductionApplicationForm
+from intake.models import Application, ApplicationEvent, ApplicationKind, DocumentType, FeePolicySettings
 from intake.services import submit_application
 from intake.throttle import FailureThrottle
 
@@ -15,21 +16,65 @@ from intake.throttle import FailureThrottle
 STATUS_THROTTLE = FailureThrottle("intake-status", attempts=10, window=15 * 60)
 
 
-@never_cache
-def apply_certificate(request):
+PAGES = {
+    ApplicationKind.CERTIFICATE: {
+        "heading": "申请自动履行证明书",
+        "lead": "生效法律文书确定的义务已经履行完毕的，可在线申请。法院向原告（申请执行人）核实后出具证明书，"
+        "可作为信用评价与信用修复的依据。",
+    },
+    ApplicationKind.FEE_REDUCTION: {
+        "heading": "申请减免诉讼费用",
+        "lead": "自动履行生效法律文书确定义务的当事人，可依照《诉讼费用交纳办法》申请减交或者免交案件受理费。"
+        "法院向原告（申请执行人）核实履行情况后作出决定，决定书可在进度查询页面下载。",
+    },
+}
+
+
+def _apply(request, form_class):
     if request.method == "POST":
-        form = CertificateApplicationForm(request.POST, request.FILES)
+        form = form_class(request.POST, request.FILES)
         if form.is_valid():
-            application, access_code = submit_application(form.cleaned_data)
-            # Shown once, in this response; only a hash of the code is stored.
+            application, access_code = submit_application(form.cleaned_data, form_class.kind)
+            # Shown once, in this response; the stored copy is encrypted and erased once sent.
             return render(
                 request,
                 "intake/submitted.html",
                 {"application": application, "access_code": access_code},
             )
     else:
-        form = CertificateApplicationForm()
-    return render(request, "intake/apply_certificate.html", {"form": form})
+        form = form_class()
+    context = {"form": form, **PAGES[form_class.kind]}
+    if form_class.kind == ApplicationKind.FEE_REDUCTION:
+        context["fee_estimate"] = _estimate(form)
+    return render(request, "intake/apply.html", context)
+
+
+def _estimate(form):
+    """The calculator's fee for the kind and claim entered (re-shown with the form's errors)."""
+    if not form.is_bound:
+        return None
+    try:
+        claim = form["claim_amount"].value()
+        amount = fees.parse_amount(claim) if claim and claim.strip() else None
+        mediated = form["document_type"].value() == DocumentType.MEDIATION  # Art. 15: halved
+        return fees.calculate(form["case_kind"].value(), amount, mediated=mediated, schedule=fee_schedule())
+    except fees.FeeError:
+        return None
+
+
+def fee_schedule():
+    """The court's figures (one court site: the default site's settings)."""
+    return FeePolicySettings.current().schedule()
+
+
+@never_cache
+def apply_certificate(request):
+    return _apply(request, CertificateApplicationForm)
+
+
+@never_cache
+def apply_fee_reduction(request):
+    return _apply(request, FeeReductionApplicationForm)
 
 
 class StatusForm(forms.Form):
@@ -56,25 +101,52 @@ def _find_application(request, form):
     return application, 200
 
 
-@never_cache
-def certificate_download(request):
-    """The certificate PDF, for the applicant who holds the tracking number and code."""
+def _download(request, document_of, render_pdf, filename):
+    """A document for the applicant who holds the tracking number and code (POST only, so
+    the code never sits in a URL or a log)."""
     form = StatusForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         return render(
             request, "intake/status.html", {"form": form}, status=400 if request.method == "POST" else 405
         )
     application, status = _find_application(request, form)
-    certificate = getattr(application, "certificate", None) if application else None
-    if certificate is None or certificate.is_revoked:
+    document = document_of(application) if application else None
+    if document is None:
         if application is not None:
-            form.add_error(None, "该申请没有可下载的有效证明书。")
+            form.add_error(None, f"该申请没有可下载的有效{application.document_name}。")
         return render(
             request, "intake/status.html", {"form": form}, status=status if application is None else 404
         )
-    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
+    response = HttpResponse(render_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename(document)}"'
     return response
+
+
+def _valid_certificate(application):
+    certificate = getattr(application, "certificate", None)
+    return None if certificate is None or certificate.is_revoked else certificate
+
+
+@never_cache
+def certificate_download(request):
+    """The certificate PDF (Annex 4), unless revoked."""
+    return _download(
+        request,
+        _valid_certificate,
+        certificate_pdf,
+        lambda certificate: f"certificate-{certificate.serial}.pdf",
+    )
+
+
+@never_cache
+def decision_download(request):
+    """The fee-reduction decision PDF (减免诉讼费用决定书)."""
+    return _download(
+        request,
+        lambda application: getattr(application, "fee_decision", None),
+        fee_decision_pdf,
+        lambda decision: f"fee-decision-{decision.serial}.pdf",
+    )
 
 
 @never_cache

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from intake import fee_views
 from intake import verification as intake_verification
 from portal import views
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("apply/", include("intake.urls")),
     path("verify/", intake_verification.verify, name="verify_certificate"),
+    path("fee-calculator/", fee_views.fee_calculator, name="fee_calculator"),
+    path("api/v1/fee/", fee_views.fee_api, name="fee_api"),
 ]
 
 if settings.DEBUG:

@@ -84,7 +84,7 @@ def test_confirm_then_approve_through_the_admin(client, reviewer, applications):
     assert "已批准，证明书编号" in approved.content.decode()
     application.refresh_from_db()
     assert application.status == "approved"
-    pdf = client.post(f"/admin/intake/applications/{application.pk}/certificate.pdf")
+    pdf = client.post(f"/admin/intake/applications/{application.pk}/document.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
