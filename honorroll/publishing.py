@@ -1,0 +1,149 @@
+"""Building, publishing and correcting list batches: the only code that writes entries of
+a published batch. Errors are `ListError` with a Chinese message for staff."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from honorroll.masking import mask_person_name
+from honorroll.models import ListBatch, ListEntry, Nomination, Objection, PartyKind
+
+
+class ListError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def public_names(entries):
+    """{entry: public name} for a batch's entries (domain/README.md §5): organisations by
+    full name; natural persons masked, and where two different people mask alike, numbered
+    in list order (张某1, 张某2). The same real name twice keeps one number."""
+    entries = list(entries)
+    masked = {e: mask_person_name(e.party_name) for e in entries if e.party_kind == PartyKind.PERSON}
+    people_by_mask = {}
+    for entry in entries:
+        if entry in masked:
+            names = people_by_mask.setdefault(masked[entry], [])
+            if entry.party_name not in names:
+                names.append(entry.party_name)
+    result = {}
+    for entry in entries:
+        if entry.party_kind != PartyKind.PERSON:
+            result[entry] = entry.party_name
+            continue
+        names = people_by_mask[masked[entry]]
+        result[entry] = (
+            masked[entry] if len(names) == 1 else f"{masked[entry]}{names.index(entry.party_name) + 1}"
+        )
+    return result
+
+
+def _draft(batch):
+    batch = ListBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.is_published:
+        raise ListError("该批次已发布，不能再修改；更正请通过异议程序办理。")
+    return batch
+
+
+def add_nominations(batch, nominations):
+    """Candidates from approved applications become entries of a draft batch."""
+    added = 0
+    with transaction.atomic():
+        batch = _draft(batch)
+        for nomination in nominations:
+            if hasattr(nomination, "entry"):
+                continue  # already on a batch
+            if nomination.party_kind == PartyKind.PERSON and not nomination.consented_at:
+                raise ListError(f"{nomination.party_name}：自然人须经本人同意才能列入名单。")
+            ListEntry.objects.create(
+                batch=batch,
+                party_kind=nomination.party_kind,
+                party_name=nomination.party_name,
+                credit_code=nomination.credit_code,
+                court=nomination.court,
+                case_number=nomination.case_number,
+                cause=nomination.cause,
+                performed_on=nomination.performed_on,
+                source=ListEntry.Source.NOMINATION,
+                nomination=nomination,
+                consented_at=nomination.consented_at,
+                consent_record=f"申请时本人同意（{nomination.source}）",
+            )
+            added += 1
+    return added
+
+
+def candidates():
+    """Nominations not yet on any batch."""
+    return Nomination.objects.filter(entry__isnull=True).select_related("court", "cause")
+
+
+def publish(batch, *, actor):
+    """Freeze the batch: compute and store each entry's public name, mark it published."""
+    with transaction.atomic():
+        batch = _draft(batch)
+        entries = list(batch.entries.all())
+        if not entries:
+            raise ListError("批次中没有条目，不能发布。")
+        unconsented = [e for e in entries if e.party_kind == PartyKind.PERSON and not e.consented_at]
+        if unconsented:
+            raise ListError(
+                f"{unconsented[0].party_name} 等 {len(unconsented)} 人没有本人同意记录，不能发布。"
+            )
+        names = public_names(entries)
+        for entry in entries:
+            entry.public_name = names[entry]
+        ListEntry.objects.bulk_update(entries, ["public_name"], batch_size=2000)
+        batch.status = ListBatch.Status.PUBLISHED
+        batch.published_at = timezone.now()
+        batch.published_by = actor
+        batch.revision = 1
+        batch.save(update_fields=["status", "published_at", "published_by", "revision"])
+    return batch
+
+
+def record_objection(entry, *, requested_by, reason, actor):
+    if not requested_by.strip() or not reason.strip():
+        raise ListError("请填写异议人和异议理由。")
+    if not entry.batch.is_published:
+        raise ListError("草稿批次可直接修改，无需异议程序。")
+    return Objection.objects.create(
+        entry=entry, requested_by=requested_by.strip(), reason=reason.strip(), recorded_by=actor
+    )
+
+
+def decide_objection(objection, *, upheld, note, actor):
+    """An upheld objection removes the entry from the public list and re-publishes the
+    batch (revision + 1); a dismissed one is recorded. Either way the record stays."""
+    if not note.strip():
+        raise ListError("请填写处理意见。")
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().select_related("entry__batch").get(pk=objection.pk)
+        if objection.decision != Objection.Decision.PENDING:
+            raise ListError("该异议已处理。")
+        objection.decision = Objection.Decision.UPHELD if upheld else Objection.Decision.DISMISSED
+        objection.decision_note = note.strip()
+        objection.decided_by = actor
+        objection.decided_at = timezone.now()
+        objection.save()
+        if upheld:
+            entry = objection.entry
+            entry.removed_at = timezone.now()
+            entry._frozen_write_allowed = True
+            entry.save(update_fields=["removed_at"])
+            batch = ListBatch.objects.select_for_update().get(pk=entry.batch_id)
+            batch.revision += 1
+            batch.published_at = timezone.now()
+            batch.save(update_fields=["revision", "published_at"])
+    return objection
+
+
+def public_entries(batch):
+    """What the public sees of a published batch (never the real names of persons)."""
+    return (
+        ListEntry.objects.filter(
+            batch=batch, batch__status=ListBatch.Status.PUBLISHED, removed_at__isnull=True
+        )
+        .select_related("court", "cause")
+        .order_by("pk")
+    )

@@ -1,0 +1,112 @@
+"""Publishing freezes a batch with masked public names; corrections go through objections."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from honorroll import publishing
+from honorroll.models import ListEntry, Objection
+from tests.honorroll.conftest import PEOPLE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publication_stores_the_masked_public_form(make_batch):
+    batch = make_batch()
+    names = {e.party_name: e.public_name for e in batch.entries.all()}
+    assert names == {
+        "欧阳娜娜": "欧阳某某",
+        "买买提·艾力": "买某",
+        "张三": "张某1",
+        "张四": "张某2",
+        "李小明": "李某某",
+        "七台河市某建设工程有限公司": "七台河市某建设工程有限公司",
+    }
+    assert batch.is_published and batch.revision == 1 and batch.published_by is not None
+
+
+def test_the_same_person_twice_keeps_one_number(make_batch):
+    batch = make_batch(people=["张三", "张三", "张四"], organisations=(), publish=False)
+    # Two cases of the same person are two entries (different case numbers).
+    names = publishing.public_names(batch.entries.all())
+    assert sorted(names.values()) == ["张某1", "张某1", "张某2"]
+
+
+def test_a_published_batch_is_frozen(make_batch):
+    batch = make_batch()
+    entry = batch.entries.first()
+    entry.party_name = "王五"
+    with pytest.raises(ValidationError, match="异议更正程序"):
+        entry.save()
+    with pytest.raises(ValidationError):
+        entry.delete()
+    with pytest.raises(publishing.ListError, match="已发布"):
+        publishing.publish(batch, actor=batch.published_by)
+
+
+def test_publishing_needs_entries_and_consent(make_batch, list_manager):
+    empty = make_batch(people=[], organisations=(), publish=False)
+    with pytest.raises(publishing.ListError, match="没有条目"):
+        publishing.publish(empty, actor=list_manager)
+    batch = make_batch(number=4, publish=False)
+    batch.entries.filter(party_name="张三").update(consented_at=None)
+    with pytest.raises(publishing.ListError, match="张三 等 1 人没有本人同意记录"):
+        publishing.publish(batch, actor=list_manager)
+    assert not batch.entries.exclude(public_name="").exists()
+
+
+def test_an_upheld_objection_removes_the_entry_and_republishes(make_batch, list_manager):
+    batch = make_batch()
+    entry = batch.entries.get(party_name="李小明")
+    objection = publishing.record_objection(
+        entry, requested_by="李小明", reason="案件已再审改判。", actor=list_manager
+    )
+    with pytest.raises(publishing.ListError, match="处理意见"):
+        publishing.decide_objection(objection, upheld=True, note=" ", actor=list_manager)
+    publishing.decide_objection(objection, upheld=True, note="经核实，异议成立。", actor=list_manager)
+    batch.refresh_from_db()
+    assert batch.revision == 2
+    assert "李某某" not in [e.public_name for e in publishing.public_entries(batch)]
+    assert len(publishing.public_entries(batch)) == len(PEOPLE)  # 5 people + 1 organisation − 1
+    objection.refresh_from_db()
+    assert objection.decision == Objection.Decision.UPHELD and objection.decided_by == list_manager
+    with pytest.raises(publishing.ListError, match="已处理"):
+        publishing.decide_objection(objection, upheld=False, note="再次", actor=list_manager)
+
+
+def test_a_dismissed_objection_changes_nothing_public(make_batch, list_manager):
+    batch = make_batch()
+    entry = batch.entries.get(party_name="张三")
+    objection = publishing.record_objection(
+        entry, requested_by="张三", reason="不同意公开。", actor=list_manager
+    )
+    publishing.decide_objection(objection, upheld=False, note="本人已书面同意。", actor=list_manager)
+    batch.refresh_from_db()
+    assert batch.revision == 1 and ListEntry.objects.get(pk=entry.pk).removed_at is None
+
+
+def test_nominations_become_entries_once(make_batch, list_manager):
+    import datetime
+
+    from django.utils import timezone
+
+    from honorroll.nominations import nominate
+    from portal.models import CauseOfAction, Court
+
+    nomination = nominate(
+        party_name="杨某某",
+        party_kind="person",
+        credit_code="",
+        court=Court.objects.get(code="黑0902"),
+        case_number="（2025）黑0902民初123号",
+        cause=CauseOfAction.objects.get(name="民间借贷纠纷"),
+        performed_on=datetime.date(2025, 6, 18),
+        source="自动履行证明书申请 ZS20250618-ABC234",
+        consented_at=timezone.now(),
+    )
+    batch = make_batch(people=[], organisations=(), publish=False)
+    assert list(publishing.candidates()) == [nomination]
+    assert publishing.add_nominations(batch, [nomination]) == 1
+    assert publishing.add_nominations(batch, [nomination]) == 0
+    assert list(publishing.candidates()) == []
+    entry = batch.entries.get()
+    assert entry.source == "nomination" and entry.consented_at == nomination.consented_at
