@@ -15,7 +15,7 @@ from portal.models import CauseOfAction, Court
 from tests.factories import UserFactory
 
 PEOPLE = ["欧阳娜娜", "买买提·艾力", "张三", "张四", "李小明"]
-ORGANISATION = ("七台河市某建设工程有限公司", "91230900MA1B2C3D4E")
+ORGANISATION = ("七台河市某建设工程有限公司", "91230900MA1B2C3D4J")
 
 
 @pytest.fixture

@@ -1,0 +1,254 @@
+"""The list in the Wagtail admin (group 名单管理): batches, candidates, publication,
+objections, recipients and their API keys. Import and export views: admin_import.py."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.views.generic import CreateView, DeleteView, IndexView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from honorroll import publishing
+from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
+
+
+class BatchForm(forms.ModelForm):
+    class Meta:
+        model = ListBatch
+        fields = ["court", "year", "number"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= timezone.localdate().year + 1:
+            raise forms.ValidationError("年度不正确。")
+        return year
+
+
+class BatchIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("court").annotate(entry_count=Count("entries"))
+
+    def get_edit_url(self, instance):
+        return reverse("honorroll_batch", args=[instance.pk])
+
+
+class BatchCreateView(CreateView):
+    """After creating a batch, staff continue on its page (there is no raw edit form)."""
+
+    def get_edit_url(self):
+        return reverse("honorroll_batch", args=[self.object.pk])
+
+    def get_success_url(self):
+        return self.get_edit_url()
+
+
+class BatchDeleteView(DeleteView):
+    """A draft may be discarded; a published batch is a public record and never deleted."""
+
+    def dispatch(self, request, *args, **kwargs):
+        batch = get_object_or_404(ListBatch, pk=kwargs.get("pk"))
+        if batch.is_published:
+            messages.error(request, "已发布的名单不能删除；更正请通过异议程序办理。")
+            return redirect("honorroll_batch", pk=batch.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class BatchViewSet(ModelViewSet):
+    model = ListBatch
+    icon = "list-ul"
+    menu_label = "名单批次"
+    index_view_class = BatchIndexView
+    add_view_class = BatchCreateView
+    delete_view_class = BatchDeleteView
+    list_display = ["__str__", "court", "status", "revision", "published_at"]
+    list_filter = ["court", "status", "year"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    def get_urlpatterns(self):
+        # Batches are created here; everything else happens on the batch page, so a published
+        # batch can never be edited through a raw form.
+        return [
+            p
+            for p in super().get_urlpatterns()
+            if p.name in ("index", "index_results", "add", "delete", "usage")
+        ]
+
+    def get_form_class(self, for_update=False):
+        return BatchForm
+
+
+class NominationViewSet(ModelViewSet):
+    model = Nomination
+    icon = "user"
+    menu_label = "名单候选"
+    form_fields = ["party_name"]  # no edit view: candidates come from approved applications
+    list_display = ["party_name", "party_kind", "court", "case_number", "performed_on", "source"]
+    list_filter = ["court", "party_kind"]
+    search_fields = ["party_name", "case_number"]
+    search_backend_name = None
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name in ("index", "index_results")]
+
+
+class KeysColumn(TitleColumn):
+    def get_value(self, instance):
+        return "接口密钥"
+
+
+class RecipientViewSet(ModelViewSet):
+    model = Recipient
+    icon = "mail"
+    menu_label = "接收单位"
+    form_fields = ["name", "contact", "is_active"]
+    list_display = [
+        "name",
+        "contact",
+        "is_active",
+        KeysColumn("keys", label="接口", get_url=lambda r: reverse("honorroll_recipient_keys", args=[r.pk])),
+    ]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+class HonorRollViewSetGroup(ViewSetGroup):
+    menu_label = "诚信履行名单"
+    menu_icon = "list-ul"
+    menu_order = 220
+    items = (
+        BatchViewSet("honorroll_batches", url_prefix="honorroll/batches"),
+        NominationViewSet("honorroll_nominations", url_prefix="honorroll/nominations"),
+        RecipientViewSet("honorroll_recipients", url_prefix="honorroll/recipients"),
+    )
+
+
+class ObjectionForm(forms.Form):
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    requested_by = forms.CharField(label="异议人", max_length=100)
+    reason = forms.CharField(label="异议理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _require(request, permission):
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+ENTRIES_PER_PAGE = 100
+
+
+def batch_view(request, pk):
+    """A batch: its entries with the masked public form beside each real name, candidates
+    to add, publication, exports and deliveries, objections."""
+    _require(request, "honorroll.view_listbatch")
+    batch = get_object_or_404(ListBatch.objects.select_related("court", "published_by"), pk=pk)
+    if request.method == "POST":
+        _require(request, "honorroll.change_listbatch")
+        try:
+            message = _act(request, batch)
+            if message:
+                messages.success(request, message)
+        except (publishing.ListError, ValidationError) as error:
+            messages.error(request, getattr(error, "message", None) or "；".join(error.messages))
+        return redirect("honorroll_batch", pk=batch.pk)
+
+    entries = batch.entries.select_related("court", "cause").order_by("pk")
+    query = request.GET.get("q", "").strip()[:50]
+    if query:
+        entries = entries.filter(Q(party_name__contains=query) | Q(case_number__contains=query))
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    preview = publishing.public_names(batch.entries.all()) if not batch.is_published else {}
+    rows = [(entry, entry.public_name or preview.get(entry, "")) for entry in page]
+    context = {
+        "batch": batch,
+        "rows": rows,
+        "page": page,
+        "query": query,
+        "candidates": publishing.candidates() if not batch.is_published else [],
+        "recipients": Recipient.objects.filter(is_active=True),
+        "deliveries": batch.deliveries.select_related("recipient", "sent_by")[:50],
+        "objections": Objection.objects.filter(entry__batch=batch).select_related(
+            "entry", "recorded_by", "decided_by"
+        ),
+        "objection_form": ObjectionForm(),
+        "import_url": _optional_url("honorroll_import", batch.pk),
+        "export_url": _optional_url("honorroll_export", batch.pk),
+    }
+    return TemplateResponse(request, "honorroll/admin/batch.html", context)
+
+
+def _optional_url(name, pk):
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _act(request, batch):
+    action = request.POST.get("action")
+    if action == "add_candidates":
+        ids = [int(value) for value in request.POST.getlist("nomination") if value.isdigit()]
+        if not ids:
+            raise publishing.ListError("请勾选要加入本批次的候选人。")
+        added = publishing.add_nominations(batch, Nomination.objects.filter(pk__in=ids))
+        return f"已加入 {added} 条。"
+    if action == "remove_entry":
+        entry = get_object_or_404(ListEntry, pk=request.POST.get("entry"), batch=batch)
+        entry.delete()  # refused for a published batch (the objection route instead)
+        return "已从草稿中移除。"
+    if action == "publish":
+        publishing.publish(batch, actor=request.user)
+        return f"{batch.title}已发布。"
+    if action == "record_objection":
+        form = ObjectionForm(request.POST)
+        if not form.is_valid():
+            raise publishing.ListError("请填写异议人和异议理由。")
+        entry = get_object_or_404(ListEntry, pk=form.cleaned_data["entry"], batch=batch)
+        publishing.record_objection(
+            entry,
+            requested_by=form.cleaned_data["requested_by"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        return "已登记异议，待处理。"
+    if action == "decide_objection":
+        objection = get_object_or_404(Objection, pk=request.POST.get("objection"), entry__batch=batch)
+        upheld = request.POST.get("decision") == "upheld"
+        publishing.decide_objection(
+            objection, upheld=upheld, note=request.POST.get("note", ""), actor=request.user
+        )
+        return "异议成立，条目已移除，批次已重新发布。" if upheld else "已作出异议不成立的决定。"
+    raise publishing.ListError("未知操作。")
+
+
+def recipient_keys_view(request, pk):
+    """A recipient's API keys: issue (the key is shown once) and revoke."""
+    _require(request, "honorroll.change_agencyapikey")
+    recipient = get_object_or_404(Recipient, pk=pk)
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "issue":
+            _row, new_key = AgencyApiKey.issue(recipient)
+            messages.success(request, "已生成新密钥。密钥只显示这一次，请立即交给接收单位。")
+        elif request.POST.get("action") == "revoke":
+            key = get_object_or_404(AgencyApiKey, pk=request.POST.get("key"), recipient=recipient)
+            if key.revoked_at is None:
+                key.revoked_at = timezone.now()
+                key.save(update_fields=["revoked_at"])
+            messages.success(request, f"密钥 {key.prefix}… 已吊销。")
+            return redirect("honorroll_recipient_keys", pk=recipient.pk)
+    keys = recipient.api_keys.annotate(use_count=Count("uses")).order_by("-created_at")
+    return TemplateResponse(
+        request,
+        "honorroll/admin/keys.html",
+        {"recipient": recipient, "keys": keys, "new_key": new_key},
+    )

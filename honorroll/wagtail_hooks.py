@@ -1,0 +1,26 @@
+from django.urls import path
+from wagtail import hooks
+
+from honorroll import admin_views
+
+
+@hooks.register("register_admin_viewset")
+def register_list_viewsets():
+    return admin_views.HonorRollViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_list_urls():
+    urls = [
+        path("honorroll/batches/<int:pk>/manage/", admin_views.batch_view, name="honorroll_batch"),
+        path(
+            "honorroll/recipients/<int:pk>/keys/",
+            admin_views.recipient_keys_view,
+            name="honorroll_recipient_keys",
+        ),
+    ]
+    try:  # spreadsheet import and the exports for recipients
+        from honorroll import admin_import
+    except ImportError:
+        return urls
+    return [*urls, path("honorroll/", include(admin_import.urlpatterns))]
