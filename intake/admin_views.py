@@ -26,8 +26,9 @@ from intake.models import (
     FeePolicySettings,
     PartyKind,
 )
-from portal.identifiers import IdentifierError, parse_case_number
+from portal.identifiers import parse_case_number
 from portal.models import Court
+from portal.validators import CaseNumberField, court_mismatch
 
 DEFAULT_LEGAL_BASIS = "《诉讼费用交纳办法》第四十四条和本院生效裁判自动履行激励机制的规定"
 
@@ -262,11 +263,8 @@ class CaseDocumentsForm(forms.Form):
         queryset=Court.objects.filter(is_active=True),
         error_messages={"required": "请选择法院。"},
     )
-    case_number = forms.CharField(
-        label="案号",
-        max_length=40,
-        help_text="例如（2025）黑0902民初123号",
-        error_messages={"required": "请填写案号。"},
+    case_number = CaseNumberField(
+        label="案号", help_text="例如（2025）黑0902民初123号", error_messages={"required": "请填写案号。"}
     )
     document_type = forms.ChoiceField(
         label="法律文书（承诺书用）",
@@ -285,17 +283,12 @@ class CaseDocumentsForm(forms.Form):
         label="承诺人类型", choices=PartyKind.choices, initial=PartyKind.PERSON, widget=forms.RadioSelect
     )
 
-    def clean_case_number(self):
-        try:
-            return str(parse_case_number(self.cleaned_data["case_number"]))
-        except IdentifierError as error:
-            raise forms.ValidationError(error.message) from None
-
     def clean(self):
         data = super().clean()
         court, number = data.get("court"), data.get("case_number")
-        if court and number and parse_case_number(number).court_code != court.code:
-            self.add_error("case_number", f"案号中的法院代字与所选法院“{court.name}”（{court.code}）不一致。")
+        mismatch = court_mismatch(number, court) if court and number else None
+        if mismatch:
+            self.add_error("case_number", mismatch)
         kind = data.get("document_type")
         if number and kind:
             enforcement = parse_case_number(number).is_enforcement

@@ -15,7 +15,7 @@ from intake.models import (
 )
 from portal.identifiers import IdentifierError, parse_case_number, validate_credit_code, validate_resident_id
 from portal.models import CauseOfAction, Court
-from portal.validators import MobileField
+from portal.validators import CaseNumberField, MobileField, court_mismatch
 
 MAX_EVIDENCE_FILES = 5
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -86,9 +86,8 @@ class CertificateApplicationForm(forms.Form):
         empty_label="请选择法院",
         error_messages={"required": "请选择审理法院。", "invalid_choice": "请从列表中选择法院。"},
     )
-    case_number = forms.CharField(
+    case_number = CaseNumberField(
         label="案号",
-        max_length=40,
         help_text="例如（2025）黑09民初123号；半角括号和空格会自动规范。",
         error_messages={"required": "请填写案号。"},
     )
@@ -159,12 +158,6 @@ class CertificateApplicationForm(forms.Form):
         label="我另行同意将自动履行情况列入诚信履行名单并向有关部门推送（可选）", required=False
     )
 
-    def clean_case_number(self):
-        try:
-            return str(parse_case_number(self.cleaned_data["case_number"]))
-        except IdentifierError as error:
-            raise forms.ValidationError(error.message) from None
-
     def clean_performed_on(self):
         performed_on = self.cleaned_data["performed_on"]
         if performed_on > timezone.localdate():
@@ -176,11 +169,9 @@ class CertificateApplicationForm(forms.Form):
         court, case_number = data.get("court"), data.get("case_number")
         if court and case_number:
             parsed = parse_case_number(case_number)
-            if parsed.court_code != court.code:
-                self.add_error(
-                    "case_number",
-                    f"案号中的法院代字“{parsed.court_code}”与所选法院“{court.name}”（{court.code}）不一致。",
-                )
+            mismatch = court_mismatch(case_number, court)
+            if mismatch:
+                self.add_error("case_number", mismatch)
             performed_on, document_date = data.get("performed_on"), data.get("document_date")
             if performed_on and performed_on.year < parsed.year:
                 self.add_error("performed_on", f"履行完毕日期早于案件收案年度（{parsed.year} 年），请核对。")

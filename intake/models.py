@@ -393,6 +393,14 @@ def _range_validators(field):
     ]
 
 
+def _per_case_fee(label, field):
+    """A figure the decree gives as a range: the court's choice, the minimum by default."""
+    low, _high = fees.SCHEDULE_RANGES[field]
+    return models.DecimalField(
+        label, max_digits=8, decimal_places=2, default=low, validators=_range_validators(field)
+    )
+
+
 @register_setting(icon="calculator")
 class FeePolicySettings(BaseSiteSetting):
     """The court's fee figures where the decree gives a range, and its reduction policy for
@@ -416,47 +424,13 @@ class FeePolicySettings(BaseSiteSetting):
         default=False,
         help_text="不勾选：两者同时适用时只减半一次。",
     )
-    divorce = models.DecimalField(
-        "离婚案件每件（元）",
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("50"),
-        validators=_range_validators("divorce"),
-    )
-    personality = models.DecimalField(
-        "人格权案件每件（元）",
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("100"),
-        validators=_range_validators("personality"),
-    )
-    non_property = models.DecimalField(
-        "其他非财产案件每件（元）",
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("50"),
-        validators=_range_validators("non_property"),
-    )
-    ip = models.DecimalField(
-        "知识产权民事案件（无争议金额）每件（元）",
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("500"),
-        validators=_range_validators("ip"),
-    )
-    jurisdiction_objection = models.DecimalField(
-        "管辖权异议不成立每件（元）",
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("50"),
-        validators=_range_validators("jurisdiction_objection"),
-    )
-    enforcement_without_amount = models.DecimalField(
-        "申请执行（无执行金额）每件（元）",
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("50"),
-        validators=_range_validators("enforcement_without_amount"),
+    divorce = _per_case_fee("离婚案件每件（元）", "divorce")
+    personality = _per_case_fee("人格权案件每件（元）", "personality")
+    non_property = _per_case_fee("其他非财产案件每件（元）", "non_property")
+    ip = _per_case_fee("知识产权民事案件（无争议金额）每件（元）", "ip")
+    jurisdiction_objection = _per_case_fee("管辖权异议不成立每件（元）", "jurisdiction_objection")
+    enforcement_without_amount = _per_case_fee(
+        "申请执行（无执行金额）每件（元）", "enforcement_without_amount"
     )
 
     panels = [

@@ -71,3 +71,12 @@ class MobileField(_NormalisingField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
+
+
+def court_mismatch(case_number, court):
+    """The Chinese message when a (canonical) case number belongs to another court than
+    `court`, else None: every form that asks for both checks it the same way."""
+    code = identifiers.parse_case_number(case_number).court_code
+    if code != court.code:
+        return f"案号中的法院代字“{code}”与所选法院“{court.name}”（{court.code}）不一致。"
+    return None

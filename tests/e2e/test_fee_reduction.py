@@ -7,6 +7,7 @@ import subprocess
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import E2E
+from tests.e2e.forms import fill_case_and_applicant
 
 pytestmark = E2E
 
@@ -38,18 +39,14 @@ def test_apply_for_a_fee_reduction_staff_decide_applicant_downloads(page, site, 
     expect(page.get_by_role("heading", level=1)).to_have_text("申请减免诉讼费用")
     assert_accessible(page)
 
-    page.get_by_label("审理法院").select_option(label="七台河市新兴区人民法院")
-    page.get_by_label("案号").fill("(2025)黑0902民初321号")
-    page.get_by_label("法律文书类型").select_option(label="民事判决书")
-    page.get_by_label("法律文书制作日期").fill("2025-05-20")
-    page.get_by_label("案由").select_option(label="民间借贷纠纷")
-    page.get_by_label("原告（申请执行人）").fill("李某")
-    page.get_by_label("被告（被执行人）").fill("杨某")
-    page.get_by_label("履行完毕日期").fill("2025-06-01")
-    page.get_by_label("申请人身份").select_option(value="defendant")
-    page.get_by_label("申请人姓名或名称").fill("杨某")
-    page.get_by_label("身份证号码或统一社会信用代码").fill("11010519491231002X")
-    page.get_by_label("手机号码").fill("13912345678")
+    fill_case_and_applicant(
+        page,
+        case_number="(2025)黑0902民初321号",
+        document_type="民事判决书",
+        document_date="2025-05-20",
+        performed_on="2025-06-01",
+        id_number="11010519491231002X",
+    )
     page.get_by_label("案件类型").select_option(label="财产案件")
     page.get_by_label("诉讼请求金额（元，选填）").fill("150000")
     # The calculator's figure appears while the applicant types.
