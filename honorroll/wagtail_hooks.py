@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from wagtail import hooks
 
 from honorroll import admin_views
