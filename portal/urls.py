@@ -18,6 +18,7 @@ urlpatterns = [
     path("verify/", intake_verification.verify, name="verify_certificate"),
     path("fee-calculator/", fee_views.fee_calculator, name="fee_calculator"),
     path("api/v1/fee/", fee_views.fee_api, name="fee_api"),
+    path("api/v1/honor-roll/", include("honorroll.api_urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,353 @@
+"""The read-only JSON feed of the list for recipient agencies (/api/v1/honor-roll/).
+
+Only published batches, only the public form of each entry (`public_name`, never the real
+name of a person). Each agency authenticates with its own key in a request header
+(`Authorization: Bearer <key>` or `X-Api-Key: <key>`); a key in the query string is refused,
+since URLs end up in access logs. Every authenticated request is logged (ApiKeyUse), and the
+first fetch of a batch's entries at a given revision is recorded as a Delivery (method api),
+so the delivery log shows API pulls next to exported files.
+
+Responses carry an ETag and `Cache-Control: private, no-cache`; a matching If-None-Match
+gets 304. Errors are JSON `{"error": "…"}` in Chinese, never an HTML page.
+"""
+
+import functools
+import hashlib
+import math
+import re
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponseNotModified, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
+from django.views.decorators.csrf import csrf_exempt
+
+from honorroll import publishing
+from honorroll.models import AgencyApiKey, ApiKeyUse, Delivery, ListBatch, PartyKind, Recipient
+
+# Part of every ETag: bump it when the shape of a response changes.
+FORMAT_VERSION = "1"
+BATCH_PAGE_SIZE = 100
+ENTRY_PAGE_SIZE = 1000
+DELIVERY_PAGE_SIZE = 100
+# Query parameters that look like a credential: refused, and never written to the use log.
+SECRET_PARAMS = frozenset(["key", "api_key", "apikey", "access_token", "token"])
+NUMBER = re.compile(r"^[0-9]{1,9}$")
+BATCH_ID = re.compile(r"^[0-9]{1,18}$")
+TWO_PLACES = Decimal("0.01")
+
+
+def _json(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _error(message, status=400):
+    return _json({"error": message}, status=status)
+
+
+def _unauthorized(message):
+    response = _error(message, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="honor-roll"'
+    return response
+
+
+def _finish(response):
+    """Headers every answer of this API carries: it depends on the caller's key."""
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Authorization", "X-Api-Key"])
+    return response
+
+
+def _logged_path(request):
+    """The request path for the use log, with any credential-like parameter left out."""
+    query = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name.lower() not in SECRET_PARAMS
+        for value in values
+    ]
+    path = request.path + (f"?{urlencode(query)}" if query else "")
+    return path[:300]
+
+
+def _presented_key(request):
+    header = request.headers.get("Authorization", "").strip()
+    if header:
+        scheme, _, credentials = header.partition(" ")
+        return credentials.strip() if scheme.lower() == "bearer" else ""
+    return request.headers.get("X-Api-Key", "").strip()
+
+
+def api_view(view):
+    """GET only; a header key is required and every authenticated request is logged."""
+
+    @csrf_exempt  # the key travels in a header, never a cookie; a POST gets the JSON 405, not a CSRF 403
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET":
+            response = _error("本接口只支持 GET 请求。", status=405)
+            response["Allow"] = "GET"
+            return _finish(response)
+        presented = _presented_key(request)
+        key = AgencyApiKey.authenticate(presented)
+        if any(name.lower() in SECRET_PARAMS for name in request.GET):
+            response = _error(
+                "请勿在网址中传递接口密钥（网址会被记录在访问日志中），请改用请求头"
+                "“Authorization: Bearer <密钥>”。已在网址中使用过的密钥请联系法院吊销并重新签发。"
+            )
+        elif key is None:
+            response = _unauthorized(
+                "接口密钥无效、已吊销或接收单位已停用。"
+                if presented
+                else "缺少接口密钥，请在请求头“Authorization: Bearer <密钥>”中提供。"
+            )
+        else:
+            request.api_key = key
+            try:
+                response = view(request, *args, **kwargs)
+            except Exception:
+                ApiKeyUse.objects.create(key=key, path=_logged_path(request), status=500)
+                raise
+        if key is not None:
+            ApiKeyUse.objects.create(key=key, path=_logged_path(request), status=response.status_code)
+        return _finish(response)
+
+    return wrapper
+
+
+class BadParameter(Exception):
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _positive(request, name, default, maximum=None):
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return default
+    value = int(raw) if NUMBER.match(raw) else 0
+    if value < 1 or (maximum is not None and value > maximum):
+        if maximum is None:
+            raise BadParameter(f"参数 {name} 应为正整数。")
+        raise BadParameter(f"参数 {name} 应为 1 至 {maximum} 之间的整数。")
+    return value
+
+
+class Page:
+    def __init__(self, request, count, default_size):
+        self.size = _positive(request, "page_size", default_size, maximum=default_size)
+        self.number = _positive(request, "page", 1)
+        self.count = count
+        self.pages = max(1, math.ceil(count / self.size))
+        if self.number > self.pages:
+            raise BadParameter(f"页码超出范围：共 {self.pages} 页。", status=404)
+        self.offset = (self.number - 1) * self.size
+        self._request = request
+
+    def url(self, number):
+        if number < 1 or number > self.pages:
+            return None
+        query = urlencode({"page": number, "page_size": self.size})
+        return self._request.build_absolute_uri(f"{self._request.path}?{query}")
+
+    def meta(self):
+        return {
+            "count": self.count,
+            "page": self.number,
+            "page_size": self.size,
+            "pages": self.pages,
+            "next": self.url(self.number + 1),
+            "previous": self.url(self.number - 1),
+        }
+
+
+def _etag(request, *parts):
+    # Scheme and host too: the body holds absolute URLs (entries_url, next, previous).
+    origin = request.build_absolute_uri("/")
+    digest = hashlib.sha256("|".join(str(p) for p in (FORMAT_VERSION, origin, *parts)).encode()).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+def _not_modified(request, etag):
+    """A 304 if If-None-Match names `etag` (weak comparison, as RFC 9110 asks for GET)."""
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return None
+    tags = parse_etags(header)
+    if "*" in tags or etag in {t.removeprefix("W/") for t in tags}:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    return None
+
+
+def _iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def _money(value):
+    return None if value is None else format(value.quantize(TWO_PLACES), "f")
+
+
+def _court(court):
+    return {"name": court.name, "code": court.code}
+
+
+def _published():
+    return ListBatch.objects.filter(status=ListBatch.Status.PUBLISHED)
+
+
+def _batch_summary(request, batch, entry_count):
+    return {
+        "id": batch.pk,
+        "court": _court(batch.court),
+        "title": batch.title,
+        "year": batch.year,
+        "number": batch.number,
+        "revision": batch.revision,
+        "published_at": _iso(batch.published_at),
+        "entry_count": entry_count,
+        "entries_url": request.build_absolute_uri(reverse("honorroll_api_entries", args=[batch.pk])),
+    }
+
+
+@api_view
+def batches(request):
+    """GET /api/v1/honor-roll/batches/?page=N — published batches, the most recently
+    (re)published first, so a caller can stop paging at the first revision it already has."""
+    visible = list(
+        _published().order_by("-published_at", "-pk").values_list("pk", "revision", "published_at")
+    )
+    try:
+        page = Page(request, len(visible), BATCH_PAGE_SIZE)
+    except BadParameter as error:
+        return _error(error.message, status=error.status)
+    etag = _etag(request, "batches", page.number, page.size, *(f"{pk}:{rev}:{at}" for pk, rev, at in visible))
+    if (response := _not_modified(request, etag)) is not None:
+        return response
+    pks = [pk for pk, _, _ in visible[page.offset : page.offset + page.size]]
+    rows = (
+        ListBatch.objects.filter(pk__in=pks)
+        .select_related("court")
+        .annotate(public_count=Count("entries", filter=Q(entries__removed_at__isnull=True)))
+        .in_bulk()
+    )
+    response = _json(
+        {**page.meta(), "results": [_batch_summary(request, rows[pk], rows[pk].public_count) for pk in pks]}
+    )
+    response["ETag"] = etag
+    return response
+
+
+def _record_delivery(batch, recipient, entry_count):
+    """The first pull of a batch at a revision by a recipient becomes a Delivery (once)."""
+    lookup = {
+        "batch": batch,
+        "recipient": recipient,
+        "method": Delivery.Method.API,
+        "revision": batch.revision,
+    }
+    if Delivery.objects.filter(**lookup).exists():
+        return
+    with transaction.atomic():
+        # Serialises concurrent first pulls by the same recipient (PostgreSQL row lock), so
+        # get_or_create cannot insert twice; Delivery has no unique constraint to lean on.
+        Recipient.objects.select_for_update().filter(pk=recipient.pk).first()
+        Delivery.objects.get_or_create(**lookup, defaults={"entry_count": entry_count})
+
+
+def _entry(row):
+    organisation = row["party_kind"] == PartyKind.ORGANISATION
+    return {
+        "name": row["public_name"],
+        "party_kind": row["party_kind"],
+        "credit_code": row["credit_code"] if organisation else "",
+        "case_number": row["case_number"],
+        "cause": row["cause__name"],
+        "court": row["court__name"],
+        "performed_on": row["performed_on"].isoformat(),
+        "amount": _money(row["amount"]),
+    }
+
+
+@api_view
+def entries(request, batch_id):
+    """GET /api/v1/honor-roll/batches/<id>/entries/?page=N&page_size=M — the public form of
+    a published batch's entries, in a stable order (by id)."""
+    batch = None
+    if BATCH_ID.match(batch_id):
+        batch = _published().select_related("court").filter(pk=int(batch_id)).first()
+    if batch is None:
+        return _error("批次不存在或尚未发布。", status=404)
+    public = publishing.public_entries(batch)
+    count = public.count()
+    try:
+        page = Page(request, count, ENTRY_PAGE_SIZE)
+    except BadParameter as error:
+        return _error(error.message, status=error.status)
+    _record_delivery(batch, request.api_key.recipient, count)
+    etag = _etag(
+        request, "entries", batch.pk, batch.revision, _iso(batch.published_at), page.number, page.size
+    )
+    if (response := _not_modified(request, etag)) is not None:
+        return response
+    rows = public.values(
+        "public_name",
+        "party_kind",
+        "credit_code",
+        "case_number",
+        "cause__name",
+        "court__name",
+        "performed_on",
+        "amount",
+    )[page.offset : page.offset + page.size]
+    response = _json(
+        {
+            "batch": _batch_summary(request, batch, count),
+            **page.meta(),
+            "results": [_entry(row) for row in rows],
+        }
+    )
+    response["ETag"] = etag
+    return response
+
+
+@api_view
+def deliveries(request):
+    """GET /api/v1/honor-roll/deliveries/?page=N — the delivery log of the caller's own
+    agency (files sent to it and its API pulls), newest first."""
+    own = Delivery.objects.filter(recipient=request.api_key.recipient)
+    try:
+        page = Page(request, own.count(), DELIVERY_PAGE_SIZE)
+    except BadParameter as error:
+        return _error(error.message, status=error.status)
+    rows = own.select_related("batch__court").order_by("-sent_at", "-pk")[
+        page.offset : page.offset + page.size
+    ]
+    return _json(
+        {
+            "recipient": request.api_key.recipient.name,
+            **page.meta(),
+            "results": [
+                {
+                    "batch": {
+                        "id": d.batch_id,
+                        "court": _court(d.batch.court),
+                        "title": d.batch.title,
+                    },
+                    "method": d.method,
+                    "method_label": d.get_method_display(),
+                    "revision": d.revision,
+                    "entry_count": d.entry_count,
+                    "sent_at": _iso(d.sent_at),
+                }
+                for d in rows
+            ],
+        }
+    )
