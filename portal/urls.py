@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),
     path("apply/", include("intake.urls")),
+    path("honor-roll/", include("honorroll.urls")),
     path("verify/", intake_verification.verify, name="verify_certificate"),
     path("fee-calculator/", fee_views.fee_calculator, name="fee_calculator"),
     path("api/v1/fee/", fee_views.fee_api, name="fee_api"),

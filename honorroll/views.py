@@ -1,0 +1,239 @@
+"""The public good-faith performance list: /honor-roll/ (published batches), a batch with
+filters, and the batch as CSV or Excel.
+
+Everything here reads `ListEntry.public_name` through `publishing.public_entries`; the real
+names of natural persons (`party_name`) are never loaded. Malformed query strings are
+ignored or answered with a Chinese message, never with an error page.
+"""
+
+import csv
+import io
+from urllib.parse import quote, urlencode
+
+import openpyxl
+from django import forms
+from django.core.cache import cache
+from django.db.models import Count, F, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from openpyxl.cell import WriteOnlyCell
+
+from honorroll import publishing
+from honorroll.models import ListBatch, PartyKind
+from portal.models import CauseOfAction, Court
+from publicity.models import paginate
+
+BATCHES_PER_PAGE = 20
+ENTRIES_PER_PAGE = 50
+QUERY_MAX_LENGTH = 50
+EXPORT_CACHE_SECONDS = 60 * 60
+
+# The only fields a public view loads of an entry (never `party_name`).
+PUBLIC_FIELDS = (
+    "public_name",
+    "party_kind",
+    "credit_code",
+    "case_number",
+    "performed_on",
+    "amount",
+    "court__name",
+    "cause__name",
+)
+COLUMNS = ("序号", "当事人", "统一社会信用代码", "案号", "案由", "审理法院", "履行完毕日期", "履行金额（元）")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def published_batches():
+    return ListBatch.objects.filter(status=ListBatch.Status.PUBLISHED).select_related("court")
+
+
+def batch_list(request):
+    batches = published_batches().annotate(
+        entry_count=Count("entries", filter=Q(entries__removed_at__isnull=True))
+    )
+    page = paginate(
+        request, batches.order_by(F("published_at").desc(nulls_last=True), "-pk"), BATCHES_PER_PAGE
+    )
+    return render(request, "honorroll/batch_list.html", {"batches": page})
+
+
+class EntryFilterForm(forms.Form):
+    """The filters of a batch page; the court and cause options are those on the batch."""
+
+    q = forms.CharField(
+        label="当事人名称",
+        required=False,
+        max_length=QUERY_MAX_LENGTH,
+        help_text="自然人只公开姓氏，请按公开名称查询，例如“张某”。",
+        error_messages={
+            "max_length": f"当事人名称最多 {QUERY_MAX_LENGTH} 个字，已忽略该条件。",
+            "null_characters_not_allowed": "当事人名称含有无效字符，已忽略该条件。",
+        },
+    )
+    court = forms.TypedChoiceField(
+        label="审理法院",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "请从列表中选择审理法院，已忽略该条件。"},
+    )
+    cause = forms.TypedChoiceField(
+        label="案由",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "请从列表中选择案由，已忽略该条件。"},
+    )
+
+    def __init__(self, data, *, entries):
+        super().__init__(data)
+        courts = Court.objects.filter(pk__in=entries.values("court_id")).order_by("sort_order", "code")
+        causes = CauseOfAction.objects.filter(pk__in=entries.values("cause_id")).order_by(
+            "sort_order", "name"
+        )
+        self.fields["court"].choices = [("", "全部法院"), *courts.values_list("pk", "name")]
+        self.fields["cause"].choices = [("", "全部案由"), *causes.values_list("pk", "name")]
+
+    def active(self):
+        """{name: value} of the filters that were given and are valid."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        active = {}
+        query = (data.get("q") or "").strip()
+        if query:
+            active["q"] = query
+        for name in ("court", "cause"):
+            if data.get(name) is not None:
+                active[name] = data[name]
+        return active
+
+
+def apply_filters(entries, active):
+    if "q" in active:
+        entries = entries.filter(public_name__icontains=active["q"])
+    if "court" in active:
+        entries = entries.filter(court_id=active["court"])
+    if "cause" in active:
+        entries = entries.filter(cause_id=active["cause"])
+    return entries
+
+
+def public_rows(batch):
+    """The batch's public entries, only the public fields, in list order."""
+    return publishing.public_entries(batch).only(*PUBLIC_FIELDS)
+
+
+def batch_detail(request, pk):
+    batch = get_object_or_404(published_batches(), pk=pk)
+    entries = public_rows(batch)
+    form = EntryFilterForm(request.GET, entries=entries)
+    form.is_valid()  # invalid filters are reported on the form and left out
+    active = form.active()
+    page = paginate(request, apply_filters(entries, active), ENTRIES_PER_PAGE)
+    context = {
+        "batch": batch,
+        "form": form,
+        "entries": page,
+        "filtered": bool(active),
+        "filter_query": urlencode(active),
+    }
+    return render(request, "honorroll/batch_detail.html", context)
+
+
+def safe_cell(value):
+    """Text a spreadsheet must not read as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_rows(batch):
+    """(序号, 当事人, 统一社会信用代码, 案号, 案由, 审理法院, 履行完毕日期, 履行金额) per entry."""
+    rows = public_rows(batch).values_list(
+        "public_name",
+        "party_kind",
+        "credit_code",
+        "case_number",
+        "cause__name",
+        "court__name",
+        "performed_on",
+        "amount",
+    )
+    for serial, (name, kind, code, case_number, cause, court, performed_on, amount) in enumerate(
+        rows.iterator(chunk_size=2000), start=1
+    ):
+        yield (
+            serial,
+            safe_cell(name),
+            code if kind == PartyKind.ORGANISATION else "",
+            safe_cell(case_number),
+            cause,
+            court,
+            performed_on,
+            amount,
+        )
+
+
+def attachment(response, batch, extension):
+    """Content-Disposition with an ASCII name for old clients and the Chinese one (RFC 6266)."""
+    ascii_name = f"honor-roll-{batch.court.code[1:]}-{batch.year}-{batch.number}.{extension}"
+    chinese_name = f"{batch.court.name}诚信履行名单{batch.title}.{extension}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(chinese_name)}"
+    )
+    return response
+
+
+def cached_export(batch, extension, build):
+    """The file for a batch, built once per publication (a correction re-publishes the batch
+    with a new revision and so a new key); an Excel file of 10,000 entries takes a second."""
+    stamp = batch.published_at.timestamp() if batch.published_at else 0
+    key = f"honorroll:export:{extension}:{batch.pk}:{batch.revision}:{stamp}"
+    content = cache.get(key)
+    if content is None:
+        content = build(batch)
+        cache.set(key, content, EXPORT_CACHE_SECONDS)
+    return content
+
+
+def csv_bytes(batch):
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for row in export_rows(batch):
+        *rest, performed_on, amount = row
+        writer.writerow([*rest, performed_on.isoformat(), "" if amount is None else f"{amount:.2f}"])
+    return buffer.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(batch):
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("诚信履行名单")
+    for letter, width in zip("ABCDEFGH", (6, 30, 22, 26, 18, 26, 14, 16), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append(COLUMNS)
+    for row in export_rows(batch):
+        # Text cells were made formula-safe by export_rows; only the date and the amount
+        # need a cell object for their number format (plain values are much quicker).
+        *rest, performed_on, amount = row
+        date_cell = WriteOnlyCell(sheet, value=performed_on)
+        date_cell.number_format = "yyyy-mm-dd"
+        if amount is not None:
+            amount = WriteOnlyCell(sheet, value=amount)
+            amount.number_format = "0.00"
+        sheet.append([*rest, date_cell, amount])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def download_csv(request, pk):
+    batch = get_object_or_404(published_batches(), pk=pk)
+    response = HttpResponse(cached_export(batch, "csv", csv_bytes), content_type="text/csv; charset=utf-8")
+    return attachment(response, batch, "csv")
+
+
+def download_xlsx(request, pk):
+    batch = get_object_or_404(published_batches(), pk=pk)
+    response = HttpResponse(cached_export(batch, "xlsx", xlsx_bytes), content_type=XLSX_CONTENT_TYPE)
+    return attachment(response, batch, "xlsx")
