@@ -178,19 +178,10 @@ def batch_view(request, pk):
             "entry", "recorded_by", "decided_by"
         ),
         "objection_form": ObjectionForm(),
-        "import_url": _optional_url("honorroll_import", batch.pk),
-        "export_url": _optional_url("honorroll_export", batch.pk),
+        "import_url": reverse("honorroll_import", args=[batch.pk]),
+        "export_url": reverse("honorroll_export", args=[batch.pk]),
     }
     return TemplateResponse(request, "honorroll/admin/batch.html", context)
-
-
-def _optional_url(name, pk):
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
 
 
 def _act(request, batch):

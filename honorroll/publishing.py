@@ -20,21 +20,20 @@ def public_names(entries):
     in list order (张某1, 张某2). The same real name twice keeps one number."""
     entries = list(entries)
     masked = {e: mask_person_name(e.party_name) for e in entries if e.party_kind == PartyKind.PERSON}
+    # mask -> {real name: its number, in order of first appearance} (dicts keep order and
+    # look up in O(1): a large batch has thousands of people masked as 张某某).
     people_by_mask = {}
     for entry in entries:
         if entry in masked:
-            names = people_by_mask.setdefault(masked[entry], [])
-            if entry.party_name not in names:
-                names.append(entry.party_name)
+            numbers = people_by_mask.setdefault(masked[entry], {})
+            numbers.setdefault(entry.party_name, len(numbers) + 1)
     result = {}
     for entry in entries:
         if entry.party_kind != PartyKind.PERSON:
             result[entry] = entry.party_name
             continue
-        names = people_by_mask[masked[entry]]
-        result[entry] = (
-            masked[entry] if len(names) == 1 else f"{masked[entry]}{names.index(entry.party_name) + 1}"
-        )
+        numbers = people_by_mask[masked[entry]]
+        result[entry] = masked[entry] if len(numbers) == 1 else f"{masked[entry]}{numbers[entry.party_name]}"
     return result
 
 

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from wagtail import hooks
 
-from honorroll import admin_views
+from honorroll import admin_import, admin_views
 
 
 @hooks.register("register_admin_viewset")
@@ -11,16 +11,13 @@ def register_list_viewsets():
 
 @hooks.register("register_admin_urls")
 def register_list_urls():
-    urls = [
+    return [
         path("honorroll/batches/<int:pk>/manage/", admin_views.batch_view, name="honorroll_batch"),
         path(
             "honorroll/recipients/<int:pk>/keys/",
             admin_views.recipient_keys_view,
             name="honorroll_recipient_keys",
         ),
+        # Spreadsheet import into a draft, exports for recipients.
+        path("honorroll/", include(admin_import.urlpatterns)),
     ]
-    try:  # spreadsheet import and the exports for recipients
-        from honorroll import admin_import
-    except ImportError:
-        return urls
-    return [*urls, path("honorroll/", include(admin_import.urlpatterns))]

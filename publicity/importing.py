@@ -5,11 +5,8 @@ imported case goes through the 宣传审核 workflow. Every problem is reported 
 Chinese; the view writes nothing until the rows are clean or the user skips the bad ones.
 """
 
-import datetime
-import re
 import uuid
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -18,14 +15,25 @@ from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils.html import escape
 from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV, XLSX
 from modelsearch.backends import get_search_backends
 from modelsearch.signal_handlers import post_save_signal_handler as search_post_save_handler
 from wagtail.models import Page, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from portal.identifiers import IdentifierError, parse_case_number
+from portal.identifiers import parse_case_number
 from portal.models import CauseOfAction, Court
+from portal.spreadsheets import FORMATS as FORMATS  # re-exported: publicity/views.py imports it from here
+from portal.spreadsheets import (
+    AmountWidget,
+    CaseNumberWidget,
+    ChineseDateWidget,
+    NamedChoiceWidget,
+    RequiredTextWidget,
+    SheetError,
+    cell_text,
+)
+from portal.spreadsheets import read_dataset as read_sheet
+from portal.spreadsheets import row_errors as sheet_row_errors
 from publicity.blocks import CASE_SECTIONS
 from publicity.models import PerformanceMethod, TypicalCasePage
 
@@ -44,108 +52,6 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("标题", "法院", "案由", "履行方式", "裁判日期", "履行日期")
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-class NamedChoiceWidget(widgets.ForeignKeyWidget):
-    """A reference (court, cause, method) by its Chinese name; courts also by 案号代字."""
-
-    def __init__(self, model, label, extra_fields=()):
-        super().__init__(model, field="name")
-        self.label = label
-        self.extra_fields = extra_fields
-        self.lookup = None
-
-    def clean(self, value, row=None, **kwargs):
-        text = _text(value)
-        if not text:
-            raise ValueError(f"请填写{self.label}。")
-        if self.lookup is None:
-            # One query per import, not per cell (resources deep-copy their fields, so
-            # this cache lives as long as one import).
-            self.lookup = {}
-            for obj in self.model.objects.all():
-                for field in reversed(("name", *self.extra_fields)):
-                    self.lookup[getattr(obj, field)] = obj
-        match = self.lookup.get(text)
-        if match is not None:
-            return match
-        raise ValueError(f"{self.label}“{text}”不存在，请填写系统中已有的{self.label}名称。")
-
-
-class ChineseDateWidget(widgets.DateWidget):
-    """2025-03-04, 2025/3/4, 2025.3.4, 2025年3月4日, or a date cell of the spreadsheet."""
-
-    def __init__(self, label):
-        super().__init__()
-        self.label = label
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = _text(value)
-        if not text:
-            raise ValueError(f"请填写{self.label}。")
-        match = re.fullmatch(
-            r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?", text
-        )
-        try:
-            if not match:
-                raise ValueError
-            return datetime.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            raise ValueError(f"{self.label}“{text}”不是有效日期，应为 2025-03-04 这样的格式。") from None
-
-
-class AmountWidget(widgets.DecimalWidget):
-    def clean(self, value, row=None, **kwargs):
-        text = _text(value).replace(",", "").replace("，", "").removesuffix("元").strip()
-        if not text:
-            return None
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(
-                f"标的额“{_text(value)}”不是数字，应以元为单位，例如 50000 或 50000.00。"
-            ) from None
-        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-            raise ValueError(f"标的额“{_text(value)}”超出范围。")
-        return amount.quantize(Decimal("0.01"))
-
-
-class CaseNumberWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs):
-        text = _text(value)
-        if not text:
-            return ""
-        try:
-            return str(parse_case_number(text))
-        except IdentifierError as error:
-            raise ValueError(error.message) from None
-
-
-class RequiredTextWidget(widgets.CharWidget):
-    def __init__(self, label, max_length):
-        super().__init__()
-        self.label = label
-        self.max_length = max_length
-
-    def clean(self, value, row=None, **kwargs):
-        text = _text(value)
-        if not text:
-            raise ValueError(f"请填写{self.label}。")
-        if len(text) > self.max_length:
-            raise ValueError(f"{self.label}不能超过 {self.max_length} 个字。")
-        return text
-
-
 class SectionField(fields.Field):
     """One standard section (基本案情 …): plain text in the sheet, a body section on the page."""
 
@@ -155,7 +61,9 @@ class SectionField(fields.Field):
         self.heading = heading
 
     def save(self, instance, row, is_m2m=False, **kwargs):
-        instance.__dict__.setdefault("_imported_sections", {})[self.heading] = _text(row.get(self.heading))
+        instance.__dict__.setdefault("_imported_sections", {})[self.heading] = cell_text(
+            row.get(self.heading)
+        )
 
     def get_value(self, instance):
         return instance.section_text(self.heading)
@@ -297,42 +205,9 @@ class TypicalCaseResource(resources.ModelResource):
         return page.method.name
 
 
-class SheetError(Exception):
-    """The file as a whole cannot be imported; the message is for the user."""
-
-
-FORMATS = {"xlsx": XLSX, "csv": CSV}
-
-
 def read_dataset(content, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension not in FORMATS:
-        raise SheetError("只能导入 .xlsx 或 .csv 文件。")
-    file_format = FORMATS[extension]()
-    try:
-        if extension == "csv":
-            try:
-                content = content.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                content = content.decode("gb18030")
-        dataset = file_format.create_dataset(content)
-    except Exception:  # noqa: BLE001 - any parser failure means an unreadable file
-        raise SheetError("无法读取该文件：文件已损坏或不是有效的 xlsx/csv 表格。") from None
-    headers = [str(header or "").strip() for header in (dataset.headers or [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
-    if missing:
-        raise SheetError(f"表格缺少以下列：{'、'.join(missing)}。第一行应为列名：{'、'.join(COLUMNS)}。")
-    unknown = [header for header in headers if header and header not in COLUMNS]
-    if unknown:
-        raise SheetError(f"表格中有无法识别的列：{'、'.join(unknown)}。可用的列：{'、'.join(COLUMNS)}。")
-    dataset.headers = headers
-    # Rows left blank in the sheet (Excel keeps them after deleting contents) are not cases.
-    blank = [number for number, values in enumerate(dataset) if not any(_text(value) for value in values)]
-    for number in reversed(blank):
-        del dataset[number]
-    if not dataset.height:
-        raise SheetError("表格中没有数据行。")
-    return dataset
+    """The uploaded file as a Dataset of typical-case rows; SheetError if it cannot be one."""
+    return read_sheet(content, filename, columns=COLUMNS, required=REQUIRED_COLUMNS)
 
 
 def check_sheet(dataset, index, user):
@@ -395,10 +270,4 @@ def search_updates_suspended(model):
 
 def row_errors(result, dataset):
     """{data row number (1-based): [Chinese messages]} from a dry run's result."""
-    problems = {}
-    for invalid in result.invalid_rows:
-        for field_messages in invalid.error_dict.values():
-            problems.setdefault(invalid.number, []).extend(field_messages)
-    for number, errors in result.row_errors():
-        problems.setdefault(number, []).extend("此行无法导入，请检查各列内容。" for _error in errors)
-    return problems
+    return sheet_row_errors(result)
