@@ -171,7 +171,7 @@ def batch_view(request, pk):
         "rows": rows,
         "page": page,
         "query": query,
-        "candidates": publishing.candidates() if not batch.is_published else [],
+        "candidates": publishing.candidates(batch.court) if not batch.is_published else [],
         "recipients": Recipient.objects.filter(is_active=True),
         "deliveries": batch.deliveries.select_related("recipient", "sent_by")[:50],
         "objections": Objection.objects.filter(entry__batch=batch).select_related(

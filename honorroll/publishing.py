@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from honorroll.masking import mask_person_name
 from honorroll.models import ListBatch, ListEntry, Nomination, Objection, PartyKind
+from portal.models import Court
 
 
 class ListError(Exception):
@@ -72,9 +73,13 @@ def add_nominations(batch, nominations):
     return added
 
 
-def candidates():
-    """Nominations not yet on any batch."""
-    return Nomination.objects.filter(entry__isnull=True).select_related("court", "cause")
+def candidates(court=None):
+    """Nominations not yet on any batch: for a basic court's batch, its own cases; the
+    intermediate court's list may take every court's."""
+    nominations = Nomination.objects.filter(entry__isnull=True).select_related("court", "cause")
+    if court is not None and court.level == Court.Level.BASIC:
+        nominations = nominations.filter(court=court)
+    return nominations
 
 
 def publish(batch, *, actor):

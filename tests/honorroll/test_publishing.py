@@ -110,3 +110,27 @@ def test_nominations_become_entries_once(make_batch, list_manager):
     assert list(publishing.candidates()) == []
     entry = batch.entries.get()
     assert entry.source == "nomination" and entry.consented_at == nomination.consented_at
+
+
+def test_a_basic_courts_batch_offers_only_its_own_candidates():
+    import datetime
+
+    from django.utils import timezone
+
+    from honorroll.nominations import nominate
+    from portal.models import CauseOfAction, Court
+
+    for code in ("黑0902", "黑0921"):
+        nominate(
+            party_name="杨某某",
+            party_kind="person",
+            credit_code="",
+            court=Court.objects.get(code=code),
+            case_number=f"（2025）{code}民初1号",
+            cause=CauseOfAction.objects.get(name="民间借贷纠纷"),
+            performed_on=datetime.date(2025, 6, 18),
+            source=f"申请 {code}",
+            consented_at=timezone.now(),
+        )
+    assert [n.court.code for n in publishing.candidates(Court.objects.get(code="黑0902"))] == ["黑0902"]
+    assert len(publishing.candidates(Court.objects.get(code="黑09"))) == 2
