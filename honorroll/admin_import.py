@@ -3,7 +3,7 @@
 
 Plain Django views on Wagtail admin templates, like publicity/views.py; mounted under
 /admin/honorroll/ (see `urlpatterns`). Import needs `honorroll.add_listentry`, export
-`honorroll.view_listbatch` (group 名单管理, migration honorroll/0003).
+`honorroll.add_delivery` (it writes the delivery log) (group 名单管理, migration honorroll/0003).
 """
 
 from django import forms
@@ -138,7 +138,7 @@ def _confirm(request, batch):
 @require_http_methods(["GET", "POST"])
 def export_view(request, batch_pk):
     """GET: the export form and the deliveries so far; POST: the file, recorded as a Delivery."""
-    _require(request, "honorroll.view_listbatch")
+    _require(request, "honorroll.add_delivery")
     batch = get_object_or_404(ListBatch.objects.select_related("court"), pk=batch_pk)
     here = reverse("honorroll_export", args=[batch.pk])
     if request.method == "POST":

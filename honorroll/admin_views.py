@@ -17,6 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from honorroll import publishing
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
+from portal.admin_delete import ProtectedDeleteMixin
 
 
 class BatchForm(forms.ModelForm):
@@ -49,7 +50,7 @@ class BatchCreateView(CreateView):
         return self.get_edit_url()
 
 
-class BatchDeleteView(DeleteView):
+class BatchDeleteView(ProtectedDeleteMixin, DeleteView):
     """A draft may be discarded; a published batch is a public record and never deleted."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -105,6 +106,8 @@ class KeysColumn(TitleColumn):
 
 
 class RecipientViewSet(ModelViewSet):
+    """Recipients are deactivated, never deleted: their deliveries and key uses are records."""
+
     model = Recipient
     icon = "mail"
     menu_label = "接收单位"
@@ -117,6 +120,9 @@ class RecipientViewSet(ModelViewSet):
     ]
     copy_view_enabled = False
     inspect_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name not in ("delete",)]
 
 
 class HonorRollViewSetGroup(ViewSetGroup):
@@ -160,7 +166,7 @@ def batch_view(request, pk):
         return redirect("honorroll_batch", pk=batch.pk)
 
     entries = batch.entries.select_related("court", "cause").order_by("pk")
-    query = request.GET.get("q", "").strip()[:50]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:50]
     if query:
         entries = entries.filter(Q(party_name__contains=query) | Q(case_number__contains=query))
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -184,16 +190,22 @@ def batch_view(request, pk):
     return TemplateResponse(request, "honorroll/admin/batch.html", context)
 
 
+def _id(value):
+    """A primary key from a form value, or None (never a ValueError and a 500)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def _act(request, batch):
     action = request.POST.get("action")
     if action == "add_candidates":
-        ids = [int(value) for value in request.POST.getlist("nomination") if value.isdigit()]
+        ids = [pk for pk in map(_id, request.POST.getlist("nomination")) if pk is not None]
         if not ids:
             raise publishing.ListError("请勾选要加入本批次的候选人。")
         added = publishing.add_nominations(batch, Nomination.objects.filter(pk__in=ids))
         return f"已加入 {added} 条。"
     if action == "remove_entry":
-        entry = get_object_or_404(ListEntry, pk=request.POST.get("entry"), batch=batch)
+        entry = get_object_or_404(ListEntry, pk=_id(request.POST.get("entry")), batch=batch)
         entry.delete()  # refused for a published batch (the objection route instead)
         return "已从草稿中移除。"
     if action == "publish":
@@ -212,7 +224,7 @@ def _act(request, batch):
         )
         return "已登记异议，待处理。"
     if action == "decide_objection":
-        objection = get_object_or_404(Objection, pk=request.POST.get("objection"), entry__batch=batch)
+        objection = get_object_or_404(Objection, pk=_id(request.POST.get("objection")), entry__batch=batch)
         upheld = request.POST.get("decision") == "upheld"
         publishing.decide_objection(
             objection, upheld=upheld, note=request.POST.get("note", ""), actor=request.user
@@ -231,7 +243,7 @@ def recipient_keys_view(request, pk):
             _row, new_key = AgencyApiKey.issue(recipient)
             messages.success(request, "已生成新密钥。密钥只显示这一次，请立即交给接收单位。")
         elif request.POST.get("action") == "revoke":
-            key = get_object_or_404(AgencyApiKey, pk=request.POST.get("key"), recipient=recipient)
+            key = get_object_or_404(AgencyApiKey, pk=_id(request.POST.get("key")), recipient=recipient)
             if key.revoked_at is None:
                 key.revoked_at = timezone.now()
                 key.save(update_fields=["revoked_at"])

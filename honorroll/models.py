@@ -42,7 +42,8 @@ class Nomination(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.party_name}（{self.case_number}）"
+        # Never the real name: str() ends up in log lines and error messages.
+        return f"名单候选 #{self.pk}（{self.case_number}）"
 
 
 class PartyKind(models.TextChoices):
@@ -142,11 +143,16 @@ class ListEntry(models.Model):
         indexes = [models.Index(fields=["batch", "removed_at"])]
 
     def __str__(self):
-        return f"{self.public_name or self.party_name}（{self.case_number}）"
+        # Never the real name: str() ends up in log lines and error messages.
+        return f"条目 #{self.pk}（{self.case_number}）"
 
     def save(self, *args, **kwargs):
-        if self.batch_id and not self._frozen_write_allowed and self.batch.is_published:
-            raise ValidationError("已发布的名单不能直接修改，请通过异议更正程序办理并重新发布。")
+        if not self._frozen_write_allowed:
+            batches = {self.batch_id}
+            if self.pk is not None:  # moving an entry out of a published batch is editing it too
+                batches |= set(ListEntry.objects.filter(pk=self.pk).values_list("batch_id", flat=True))
+            if ListBatch.objects.filter(pk__in=batches, status=ListBatch.Status.PUBLISHED).exists():
+                raise ValidationError("已发布的名单不能直接修改，请通过异议更正程序办理并重新发布。")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -257,7 +263,7 @@ class AgencyApiKey(models.Model):
     is logged (ApiKeyUse)."""
 
     recipient = models.ForeignKey(
-        Recipient, verbose_name="接收单位", on_delete=models.CASCADE, related_name="api_keys"
+        Recipient, verbose_name="接收单位", on_delete=models.PROTECT, related_name="api_keys"
     )
     prefix = models.CharField("密钥前缀", max_length=8, editable=False)
     key_hash = models.CharField("密钥哈希", max_length=64, unique=True, editable=False)
@@ -292,7 +298,7 @@ class AgencyApiKey(models.Model):
 
 
 class ApiKeyUse(models.Model):
-    key = models.ForeignKey(AgencyApiKey, verbose_name="密钥", on_delete=models.CASCADE, related_name="uses")
+    key = models.ForeignKey(AgencyApiKey, verbose_name="密钥", on_delete=models.PROTECT, related_name="uses")
     path = models.CharField("请求路径", max_length=300)
     status = models.PositiveSmallIntegerField("响应状态")
     used_at = models.DateTimeField("时间", default=timezone.now)

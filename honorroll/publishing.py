@@ -1,6 +1,8 @@
 """Building, publishing and correcting list batches: the only code that writes entries of
 a published batch. Errors are `ListError` with a Chinese message for staff."""
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +17,11 @@ class ListError(Exception):
         self.message = message
 
 
+def _same_person(name):
+    """A name as written by different clerks: no spaces, one kind of middle dot."""
+    return re.sub(r"\s+", "", name).translate(str.maketrans("•‧・.．", "·····"))
+
+
 def public_names(entries):
     """{entry: public name} for a batch's entries (domain/README.md §5): organisations by
     full name; natural persons masked, and where two different people mask alike, numbered
@@ -27,14 +34,15 @@ def public_names(entries):
     for entry in entries:
         if entry in masked:
             numbers = people_by_mask.setdefault(masked[entry], {})
-            numbers.setdefault(entry.party_name, len(numbers) + 1)
+            numbers.setdefault(_same_person(entry.party_name), len(numbers) + 1)
     result = {}
     for entry in entries:
         if entry.party_kind != PartyKind.PERSON:
             result[entry] = entry.party_name
             continue
         numbers = people_by_mask[masked[entry]]
-        result[entry] = masked[entry] if len(numbers) == 1 else f"{masked[entry]}{numbers[entry.party_name]}"
+        number = numbers[_same_person(entry.party_name)]
+        result[entry] = masked[entry] if len(numbers) == 1 else f"{masked[entry]}{number}"
     return result
 
 
@@ -50,9 +58,14 @@ def add_nominations(batch, nominations):
     added = 0
     with transaction.atomic():
         batch = _draft(batch)
+        allowed = set(candidates(batch.court).values_list("pk", flat=True))
         for nomination in nominations:
             if hasattr(nomination, "entry"):
                 continue  # already on a batch
+            if nomination.pk not in allowed:
+                raise ListError(
+                    f"{nomination.case_number} 不是本院的案件，不能列入{batch.court.name}的名单。"
+                )
             if nomination.party_kind == PartyKind.PERSON and not nomination.consented_at:
                 raise ListError(f"{nomination.party_name}：自然人须经本人同意才能列入名单。")
             ListEntry.objects.create(
@@ -111,6 +124,8 @@ def record_objection(entry, *, requested_by, reason, actor):
         raise ListError("请填写异议人和异议理由。")
     if not entry.batch.is_published:
         raise ListError("草稿批次可直接修改，无需异议程序。")
+    if entry.removed_at is not None:
+        raise ListError("该条目已经移除。")
     return Objection.objects.create(
         entry=entry, requested_by=requested_by.strip(), reason=reason.strip(), recorded_by=actor
     )

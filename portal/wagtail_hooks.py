@@ -1,8 +1,13 @@
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
+from portal.admin_delete import ProtectedDeleteMixin
 from portal.models import CauseOfAction, Court
+
+
+class ReferenceDeleteView(ProtectedDeleteMixin, DeleteView):
+    protected_message = "该项已被申请、案例或名单引用，不能删除；如不再使用，请取消“启用”。"
 
 
 class YesNoColumn(Column):
@@ -16,6 +21,7 @@ class CourtViewSet(SnippetViewSet):
     model = Court
     icon = "site"
     menu_label = "法院"
+    delete_view_class = ReferenceDeleteView
     list_display = ["name", "code", "level", "sort_order", YesNoColumn("is_active", label="启用")]
     list_filter = ["level", "is_active"]
     search_fields = ["name", "code"]
@@ -28,6 +34,7 @@ class CauseOfActionViewSet(SnippetViewSet):
     model = CauseOfAction
     icon = "tag"
     menu_label = "案由"
+    delete_view_class = ReferenceDeleteView
     list_display = ["name", "category", "sort_order", YesNoColumn("is_active", label="启用")]
     list_filter = ["category", "is_active"]
     search_fields = ["name", "category"]

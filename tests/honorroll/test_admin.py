@@ -135,3 +135,51 @@ def test_a_draft_can_be_discarded_but_a_published_batch_cannot(client, staff, ma
     assert ListBatch.objects.filter(pk=published.pk).exists()
     client.post(f"/admin/honorroll/batches/delete/{draft.pk}/")
     assert not ListBatch.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "remove_entry", "entry": "abc"},
+        {"action": "decide_objection", "objection": "abc", "decision": "upheld", "note": "x"},
+        {"action": "add_candidates", "nomination": ["²", "99999999999999999999999"]},
+        {"action": "record_objection", "entry": "x"},
+        {"action": "unknown"},
+    ],
+)
+def test_hostile_form_values_get_a_message_not_a_500(client, staff, make_batch, data):
+    batch = make_batch(publish=False)
+    response = client.post(batch_url(batch), data, follow=True)
+    assert response.status_code in (200, 404)
+
+
+def test_a_nomination_of_another_court_cannot_be_posted_into_a_basic_courts_batch(client, staff, make_batch):
+    nomination = Nomination.objects.create(
+        party_name="杨某某",
+        party_kind="person",
+        court=Court.objects.get(code="黑0921"),
+        case_number="（2025）黑0921民初1号",
+        cause=CauseOfAction.objects.get(name="民间借贷纠纷"),
+        performed_on=datetime.date(2025, 6, 18),
+        source="申请",
+        consented_at=timezone.now(),
+    )
+    batch = make_batch(people=[], organisations=(), publish=False)  # 黑0902
+    response = client.post(
+        batch_url(batch), {"action": "add_candidates", "nomination": [nomination.pk]}, follow=True
+    )
+    assert "不是本院的案件" in response.content.decode() and not batch.entries.exists()
+
+
+def test_recipients_are_deactivated_not_deleted(client, staff):
+    recipient = Recipient.objects.create(name="七台河市市场监督管理局")
+    assert client.post(f"/admin/honorroll/recipients/delete/{recipient.pk}/").status_code == 404
+    assert Recipient.objects.filter(pk=recipient.pk).exists()
+
+
+def test_revoking_a_key_with_a_bad_id_is_not_a_500(client, staff):
+    recipient = Recipient.objects.create(name="七台河市市场监督管理局")
+    response = client.post(
+        f"/admin/honorroll/recipients/{recipient.pk}/keys/", {"action": "revoke", "key": "abc"}
+    )
+    assert response.status_code == 404

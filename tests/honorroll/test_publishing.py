@@ -134,3 +134,47 @@ def test_a_basic_courts_batch_offers_only_its_own_candidates():
         )
     assert [n.court.code for n in publishing.candidates(Court.objects.get(code="黑0902"))] == ["黑0902"]
     assert len(publishing.candidates(Court.objects.get(code="黑09"))) == 2
+
+
+def test_one_person_written_two_ways_keeps_one_number(make_batch):
+    batch = make_batch(
+        people=["张三", "张 三", "张四", "买买提·艾力", "买买提•艾力"], organisations=(), publish=False
+    )
+    names = [
+        name
+        for _entry, name in sorted(
+            publishing.public_names(batch.entries.all()).items(), key=lambda i: i[0].pk
+        )
+    ]
+    assert names == ["张某1", "张某1", "张某2", "买某", "买某"]
+
+
+def test_entries_never_print_the_real_name(make_batch):
+    from honorroll.models import Nomination
+
+    batch = make_batch(publish=False)
+    for entry in batch.entries.all():
+        assert entry.party_name not in str(entry)
+    nomination = Nomination(party_name="欧阳娜娜", case_number="（2025）黑0902民初1号")
+    assert "欧阳娜娜" not in str(nomination) and "娜娜" not in str(nomination)
+
+
+def test_an_entry_cannot_be_moved_out_of_a_published_batch(make_batch):
+    published = make_batch()
+    draft = make_batch(number=9, people=[], organisations=(), publish=False)
+    entry = published.entries.first()
+    entry.batch = draft
+    with pytest.raises(ValidationError, match="异议更正程序"):
+        entry.save()
+    assert ListEntry.objects.get(pk=entry.pk).batch_id == published.pk
+
+
+def test_a_removed_entry_takes_no_second_objection(make_batch, list_manager):
+    batch = make_batch()
+    entry = batch.entries.get(party_name="李小明")
+    objection = publishing.record_objection(entry, requested_by="李小明", reason="改判。", actor=list_manager)
+    publishing.decide_objection(objection, upheld=True, note="成立。", actor=list_manager)
+    with pytest.raises(publishing.ListError, match="已经移除"):
+        publishing.record_objection(
+            ListEntry.objects.get(pk=entry.pk), requested_by="李小明", reason="再次。", actor=list_manager
+        )

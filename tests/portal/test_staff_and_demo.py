@@ -89,3 +89,20 @@ def test_load_demo_refuses_to_create_demo_accounts_in_production(db):
     with pytest.raises(CommandError, match="生产环境禁止使用 load_demo"):
         call_command("load_demo", stdout=io.StringIO())
     assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_court_in_use_is_not_deleted_and_no_500(client):
+    from honorroll.models import ListBatch
+    from portal.models import Court
+
+    court = Court.objects.get(code="黑0921")
+    ListBatch.objects.create(court=court, year=2025, number=1)
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    from django.contrib.messages import get_messages
+
+    response = client.post(f"/admin/snippets/portal/court/delete/{court.pk}/")
+    assert response.status_code == 302
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("不能删除" in text for text in shown), (shown, response.get("Location"))
+    assert Court.objects.filter(pk=court.pk).exists()

@@ -1,0 +1,24 @@
+"""Deleting in the admin something other records still point at: a Chinese message and
+the row kept, instead of a 500 (and instead of Django logging the protected objects)."""
+
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
+
+
+class ProtectedDeleteMixin:
+    protected_message = "仍有其他记录引用该项，不能删除；如不再使用，请改为停用。"
+
+    def form_valid(self, form):
+        # Wagtail refuses protected usage it knows of (reference index) with a bare "no
+        # permission"; the database refuses the rest with ProtectedError. Both get the reason.
+        if getattr(self, "usage", None) is not None and self.usage.is_protected:
+            return self._refuse()
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            return self._refuse()
+
+    def _refuse(self):
+        messages.error(self.request, self.protected_message)
+        return HttpResponseRedirect(self.get_success_url())
