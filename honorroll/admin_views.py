@@ -17,7 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from honorroll import publishing
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
-from portal.admin_delete import ProtectedDeleteMixin
+from portal.admin_ui import ProtectedDeleteMixin, YesNoColumn
 
 
 class BatchForm(forms.ModelForm):
@@ -86,11 +86,17 @@ class BatchViewSet(ModelViewSet):
         return BatchForm
 
 
+class NominationIndexView(IndexView):
+    def get_add_url(self):
+        return None  # candidates come from approved applications
+
+
 class NominationViewSet(ModelViewSet):
     model = Nomination
     icon = "user"
     menu_label = "名单候选"
     form_fields = ["party_name"]  # no edit view: candidates come from approved applications
+    index_view_class = NominationIndexView
     list_display = ["party_name", "party_kind", "court", "case_number", "performed_on", "source"]
     list_filter = ["court", "party_kind"]
     search_fields = ["party_name", "case_number"]
@@ -105,6 +111,14 @@ class KeysColumn(TitleColumn):
         return "接口密钥"
 
 
+class RecipientDeleteView(DeleteView):
+    def dispatch(self, request, *args, **kwargs):
+        messages.error(
+            request, "接收单位不能删除（报送记录和接口调用记录须保留）；不再报送的，请取消“启用”。"
+        )
+        return redirect(reverse("honorroll_recipients:index"))
+
+
 class RecipientViewSet(ModelViewSet):
     """Recipients are deactivated, never deleted: their deliveries and key uses are records."""
 
@@ -115,14 +129,13 @@ class RecipientViewSet(ModelViewSet):
     list_display = [
         "name",
         "contact",
-        "is_active",
+        YesNoColumn("is_active", label="启用"),
         KeysColumn("keys", label="接口", get_url=lambda r: reverse("honorroll_recipient_keys", args=[r.pk])),
     ]
     copy_view_enabled = False
     inspect_view_enabled = False
 
-    def get_urlpatterns(self):
-        return [p for p in super().get_urlpatterns() if p.name not in ("delete",)]
+    delete_view_class = RecipientDeleteView
 
 
 class HonorRollViewSetGroup(ViewSetGroup):

@@ -61,6 +61,9 @@ class ApplicationIndexView(IndexView):
     def get_edit_url(self, instance):
         return reverse("intake_review", args=[instance.pk])
 
+    def get_add_url(self):
+        return None  # applicants create applications; staff never do (not even superusers)
+
 
 class ApplicationViewSet(ModelViewSet):
     model = Application

@@ -20,6 +20,7 @@ urlpatterns = [
     path("fee-calculator/", fee_views.fee_calculator, name="fee_calculator"),
     path("api/v1/fee/", fee_views.fee_api, name="fee_api"),
     path("api/v1/honor-roll/", include("honorroll.api_urls")),
+    path("search/", include("search.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,20 +1,12 @@
-from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
-from portal.admin_delete import ProtectedDeleteMixin
+from portal.admin_ui import ProtectedDeleteMixin, YesNoColumn
 from portal.models import CauseOfAction, Court
 
 
 class ReferenceDeleteView(ProtectedDeleteMixin, DeleteView):
     protected_message = "该项已被申请、案例或名单引用，不能删除；如不再使用，请取消“启用”。"
-
-
-class YesNoColumn(Column):
-    """是/否 for a boolean: Wagtail's BooleanColumn titles its icons with English True/False."""
-
-    def get_value(self, instance):
-        return "是" if super().get_value(instance) else "否"
 
 
 class CourtViewSet(SnippetViewSet):

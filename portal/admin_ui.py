@@ -1,12 +1,22 @@
-"""Deleting in the admin something other records still point at: a Chinese message and
-the row kept, instead of a 500 (and instead of Django logging the protected objects)."""
+"""Admin pieces every app's viewsets share."""
 
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
+from wagtail.admin.ui.tables import Column
+
+
+class YesNoColumn(Column):
+    """是/否 for a boolean: Wagtail's BooleanColumn titles its icons with English True/False."""
+
+    def get_value(self, instance):
+        return "是" if super().get_value(instance) else "否"
 
 
 class ProtectedDeleteMixin:
+    """Deleting something other records still point at: a Chinese message and the row
+    kept, instead of a 500 (and instead of Django logging the protected objects)."""
+
     protected_message = "仍有其他记录引用该项，不能删除；如不再使用，请改为停用。"
 
     def form_valid(self, form):
