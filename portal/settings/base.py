@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -97,6 +99,25 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "portal.wsgi.application"
 
+# Content-Security-Policy (django-csp) on the public site: scripts only from this origin,
+# never inline, so an injected <script> does not run. The Wagtail admin still relies on
+# inline scripts and is left out for now (its own policy is a hardening item).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
 # Database: SQLite file in the project unless DATABASE_URL says otherwise
 # (postgres://user:password@host:port/name in production).
 DATABASES = {
@@ -105,6 +126,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent submissions on the embedded database: WAL lets readers run beside the one
+    # writer, IMMEDIATE takes the write lock at BEGIN (no lock-upgrade deadlocks), and a
+    # writer waits up to 20 s instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -173,6 +205,9 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         # Background tasks (search index, reference index) log every run at INFO.
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO ("Fetching and parsing CSS").
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

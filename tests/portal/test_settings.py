@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
@@ -161,3 +162,28 @@ def test_production_links_and_password_reset_follow_the_deployment():
     assert without_smtp.stdout.split() == ["https://www.court.example", "False"]
     with_smtp = run_python(code, **base, EMAIL_HOST="smtp.court.example")
     assert with_smtp.stdout.split() == ["https://www.court.example", "True"]
+
+
+@pytest.mark.django_db
+def test_public_pages_forbid_inline_scripts_and_framing(client):
+    for url in ("/", "/apply/certificate/", "/fee-calculator/", "/verify/", "/no-such-page/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+        assert directives["script-src"] == "'self'", url
+        assert "unsafe" not in directives["script-src"] and directives["frame-ancestors"] == "'none'"
+    api = client.get("/api/v1/fee/", {"kind": "property", "claim": "100"})
+    assert "Content-Security-Policy" in api
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    database = tmp_path / "wal.sqlite3"
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "cursor = connection.cursor()\n"
+        "print(cursor.execute('PRAGMA journal_mode').fetchone()[0], cursor.execute('PRAGMA busy_timeout').fetchone()[0])"
+    )
+    result = run_python(
+        code, DJANGO_SETTINGS_MODULE="portal.settings.dev", DATABASE_URL=f"sqlite:///{database}"
+    )
+    assert result.stdout.split() == ["wal", "20000"], result.stderr
