@@ -91,19 +91,28 @@ class NominationIndexView(IndexView):
         return None  # candidates come from approved applications
 
 
+class NominationDeleteView(ProtectedDeleteMixin, DeleteView):
+    """A candidate may be dropped (e.g. consent withdrawn) until it is on a batch."""
+
+    protected_message = "该候选人已列入名单批次，不能删除；更正请通过异议程序办理。"
+
+
 class NominationViewSet(ModelViewSet):
     model = Nomination
     icon = "user"
     menu_label = "名单候选"
     form_fields = ["party_name"]  # no edit view: candidates come from approved applications
     index_view_class = NominationIndexView
+    delete_view_class = NominationDeleteView
     list_display = ["party_name", "party_kind", "court", "case_number", "performed_on", "source"]
     list_filter = ["court", "party_kind"]
     search_fields = ["party_name", "case_number"]
     search_backend_name = None
 
     def get_urlpatterns(self):
-        return [p for p in super().get_urlpatterns() if p.name in ("index", "index_results")]
+        return [
+            p for p in super().get_urlpatterns() if p.name in ("index", "index_results", "delete", "usage")
+        ]
 
 
 class KeysColumn(TitleColumn):

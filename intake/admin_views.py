@@ -64,6 +64,9 @@ class ApplicationIndexView(IndexView):
     def get_add_url(self):
         return None  # applicants create applications; staff never do (not even superusers)
 
+    def get_delete_url(self, instance):
+        return None  # an application and its audit trail are records; nobody deletes them
+
 
 class ApplicationViewSet(ModelViewSet):
     model = Application
