@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from honorroll.masking import mask_person_name
 from intake.models import Certificate, PartyKind
-from intake.throttle import FailureThrottle
+from portal.throttle import FailureThrottle
 
 # 20 failed checks per client per 15 minutes.
 VERIFY_THROTTLE = FailureThrottle("verify", attempts=20, window=15 * 60)

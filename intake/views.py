@@ -10,7 +10,7 @@ from intake.documents import certificate_pdf, fee_decision_pdf
 from intake.forms import CertificateApplicationForm, FeeReductionApplicationForm
 from intake.models import Application, ApplicationEvent, ApplicationKind, DocumentType, FeePolicySettings
 from intake.services import submit_application
-from intake.throttle import FailureThrottle
+from portal.throttle import FailureThrottle
 
 # 10 failed look-ups per client per 15 minutes.
 STATUS_THROTTLE = FailureThrottle("intake-status", attempts=10, window=15 * 60)
