@@ -25,7 +25,17 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from bench import cases, certificates, fees, honorroll_feed, honorroll_import, honorroll_pages, portal_pages  # noqa: E402, F401 - they register their benchmarks
+# Importing the modules registers their benchmarks.
+from bench import (  # noqa: E402, F401
+    cases,
+    certificates,
+    fees,
+    honorroll_feed,
+    honorroll_import,
+    honorroll_pages,
+    portal_pages,
+    search_embedded,
+)
 from bench.harness import BENCHMARKS  # noqa: E402
 
 

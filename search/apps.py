@@ -7,3 +7,8 @@ class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "站内搜索"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from search import indexing
+
+        indexing.connect()

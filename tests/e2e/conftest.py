@@ -96,3 +96,19 @@ def assert_accessible():
         return result
 
     return check
+
+
+# What the browser journeys type in: none of it may reach a log line (issue 8).
+PERSONAL_DATA = ("11010519491231002X", "110105194912310021", "13912345678", "欧阳娜娜", "买买提·艾力", "娜娜")
+
+
+@pytest.fixture(autouse=True)
+def no_personal_data_in_logs(caplog):
+    """Every log record of the live server and the test (same process) at the production
+    level (INFO), checked after each journey for the ID numbers, phones and names it used."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    yield
+    leaked = [value for value in PERSONAL_DATA if value in caplog.text]
+    assert not leaked, f"personal data in the logs: {leaked}"

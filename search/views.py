@@ -1,0 +1,68 @@
+"""The public search page /search/."""
+
+import logging
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+
+from search import embedded
+
+logger = logging.getLogger(__name__)
+
+FACET_LABELS = {"type": "类型", "cause": "案由", "method": "履行方式", "court": "法院", "year": "年份"}
+
+
+def _querystring(query, filters, **changes):
+    params = {"q": query} if query else {}
+    merged = dict(filters)
+    merged.update(changes)
+    params.update({name: value for name, value in merged.items() if value is not None})
+    return urlencode(params)
+
+
+def _facets(results, labels):
+    """[(name, label, [(text, count, selected, querystring)])]: each option toggles its filter
+    on top of the others; counts already combine with the other active filters."""
+    facets = []
+    for name in embedded.FACETS:
+        counts = results.facets.get(name, {})
+        if name == "year":
+            values = sorted(counts, reverse=True)
+        else:
+            values = sorted(counts, key=lambda value: (-counts[value], str(value)))
+        options = []
+        for value in values:
+            text = f"{value}年" if name == "year" else labels[name].get(value)
+            if text is None:
+                continue
+            selected = results.filters.get(name) == value
+            change = {name: None if selected else value}
+            options.append(
+                (text, counts[value], selected, _querystring(results.query, results.filters, **change))
+            )
+        if options:
+            facets.append((name, FACET_LABELS[name], options))
+    return facets
+
+
+def search_page(request):
+    query = request.GET.get("q", "")
+    results = embedded.search(query, request.GET, request.GET.get("page"), request=request)
+    labels = embedded._labels()
+    active = []
+    for name, value in results.filters.items():
+        text = f"{value}年" if name == "year" else labels[name].get(value, str(value))
+        active.append(
+            (FACET_LABELS[name], text, _querystring(results.query, results.filters, **{name: None}))
+        )
+    return render(
+        request,
+        "search/search.html",
+        {
+            "results": results,
+            "facets": _facets(results, labels),
+            "active_filters": active,
+            "page_query": _querystring(results.query, results.filters),
+            "max_length": embedded.MAX_QUERY_LENGTH,
+        },
+    )
