@@ -11,7 +11,7 @@ from bench.harness import benchmark
 
 ENTRIES = 10_000
 COURT = "黑0903"
-YEAR, NUMBER = 2024, 98  # bench/honorroll_feed.py uses 黑0902 2024/99
+YEAR, NUMBER = 2024, 98  # built once, shared with bench/honorroll_feed.py
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
