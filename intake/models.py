@@ -473,6 +473,18 @@ class FeePolicySettings(BaseSiteSetting):
         )
 
 
+def expected_fee(case_kind, claim, document_type, schedule):
+    """What the decree gives for a case as an applicant describes it: the case kind, the
+    claim (a Decimal, text as typed, or None) and the document that ended it — a mediated
+    case pays half (Art. 15). None when the entries do not allow a calculation."""
+    try:
+        return fees.calculate(
+            case_kind, claim, mediated=document_type == DocumentType.MEDIATION, schedule=schedule
+        )
+    except fees.FeeError:
+        return None
+
+
 class FeePaymentMethod(models.TextChoices):
     ONLINE = "online", "网上缴费"
     BANK = "bank", "银行汇款"
@@ -525,15 +537,12 @@ class FeeReductionRequest(models.Model):
     def calculated_fee(self, schedule=None):
         """The fee the decree gives for the kind and claim entered (halved for a mediated
         case, Art. 15), or None when the entries do not allow a calculation."""
-        try:
-            return fees.calculate(
-                self.case_kind,
-                self.claim_amount,
-                mediated=self.application.document_type == DocumentType.MEDIATION,
-                schedule=schedule or fees.DEFAULT_SCHEDULE,
-            )
-        except fees.FeeError:
-            return None
+        return expected_fee(
+            self.case_kind,
+            self.claim_amount,
+            self.application.document_type,
+            schedule or fees.DEFAULT_SCHEDULE,
+        )
 
 
 class FeeDecision(models.Model):

@@ -118,29 +118,35 @@ def _lock_for_approval(application, actor):
     return application
 
 
-def _next_number(model, court):
+def _issue(model, application, actor, mark, describe, **fields):
+    """The approval's document (certificate or fee decision), numbered per court and year
+    (YEAR-CODE-[mark]NNNNN); the application becomes approved, the event says what was
+    issued, and a consenting party is nominated for the list."""
     year = timezone.localdate().year
-    last = model.objects.filter(court=court, year=year).aggregate(n=Max("sequence"))["n"]
-    return year, (last or 0) + 1
+    last = model.objects.filter(court=application.court, year=year).aggregate(n=Max("sequence"))["n"]
+    sequence = (last or 0) + 1
+    document = model.objects.create(
+        application=application,
+        court=application.court,
+        year=year,
+        sequence=sequence,
+        serial=f"{year}-{application.court.code[1:]}-{mark}{sequence:05d}",
+        issued_by=actor,
+        **fields,
+    )
+    application.status = Status.APPROVED
+    application.save(update_fields=["status"])
+    application.record(Action.APPROVED, actor, describe(document))
+    _nominate_if_consented(application)
+    return document
 
 
 def _approve(application, actor):
     with transaction.atomic():
         application = _lock_for_approval(application, actor)
-        year, sequence = _next_number(Certificate, application.court)
-        certificate = Certificate.objects.create(
-            application=application,
-            court=application.court,
-            year=year,
-            sequence=sequence,
-            serial=f"{year}-{application.court.code[1:]}-{sequence:05d}",
-            issued_by=actor,
+        return _issue(
+            Certificate, application, actor, "", lambda certificate: f"证书编号：{certificate.serial}"
         )
-        application.status = Status.APPROVED
-        application.save(update_fields=["status"])
-        application.record(Action.APPROVED, actor, f"证书编号：{certificate.serial}")
-        _nominate_if_consented(application)
-    return certificate
 
 
 def check_granted_amount(request, granted_amount):
@@ -168,27 +174,20 @@ def _decide_fee_reduction(application, actor, granted_amount, legal_basis):
         application = _lock_for_approval(application, actor)
         request = application.fee_request
         check_granted_amount(request, granted_amount)
-        year, sequence = _next_number(FeeDecision, application.court)
-        decision = FeeDecision.objects.create(
-            application=application,
-            court=application.court,
-            year=year,
-            sequence=sequence,
-            serial=f"{year}-{application.court.code[1:]}-J{sequence:05d}",
+        return _issue(
+            FeeDecision,
+            application,
+            actor,
+            "J",
+            lambda decision: (
+                f"决定书编号：{decision.serial}，"
+                f"准予{'免交' if decision.is_waiver else '减交'} {decision.granted_amount} 元"
+            ),
             fee_assessed=request.fee_assessed,
             fee_borne=request.fee_borne,
             granted_amount=granted_amount,
             legal_basis=legal_basis.strip(),
-            issued_by=actor,
         )
-        application.status = Status.APPROVED
-        application.save(update_fields=["status"])
-        verb = "免交" if decision.is_waiver else "减交"
-        application.record(
-            Action.APPROVED, actor, f"决定书编号：{decision.serial}，准予{verb} {decision.granted_amount} 元"
-        )
-        _nominate_if_consented(application)
-    return decision
 
 
 def _nominate_if_consented(application):

@@ -5,10 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from intake import fees
 from intake.documents import certificate_pdf, fee_decision_pdf
 from intake.forms import CertificateApplicationForm, FeeReductionApplicationForm
-from intake.models import Application, ApplicationEvent, ApplicationKind, DocumentType, FeePolicySettings
+from intake.models import Application, ApplicationEvent, ApplicationKind, FeePolicySettings, expected_fee
 from intake.services import submit_application
 from portal.throttle import FailureThrottle
 
@@ -53,13 +52,8 @@ def _estimate(form):
     """The calculator's fee for the kind and claim entered (re-shown with the form's errors)."""
     if not form.is_bound:
         return None
-    try:
-        claim = form["claim_amount"].value()
-        amount = fees.parse_amount(claim) if claim and claim.strip() else None
-        mediated = form["document_type"].value() == DocumentType.MEDIATION  # Art. 15: halved
-        return fees.calculate(form["case_kind"].value(), amount, mediated=mediated, schedule=fee_schedule())
-    except fees.FeeError:
-        return None
+    claim = (form["claim_amount"].value() or "").strip() or None
+    return expected_fee(form["case_kind"].value(), claim, form["document_type"].value(), fee_schedule())
 
 
 def fee_schedule():
