@@ -215,12 +215,13 @@ def check_sheet(dataset, index, user):
     resource = TypicalCaseResource(index_page=index, user=user)
     # Without transactions a dry run never calls save: the rows are only validated.
     result = resource.import_data(dataset, dry_run=True, raise_errors=False, use_transactions=False)
-    problems = row_errors(result, dataset)
+    problems = sheet_row_errors(result)
     title_column = dataset.headers.index("标题")
     rows = [
         {
             "number": number,
-            "sheet_row": number + 1,
+            # The row staff see in Excel (blank rows are dropped when the sheet is read).
+            "sheet_row": dataset.sheet_rows[number - 1],
             "title": str(values[title_column] or "").strip(),
             "errors": problems.get(number, []),
         }
@@ -266,8 +267,3 @@ def search_updates_suspended(model):
         yield
     finally:
         post_save.connect(search_post_save_handler, sender=model)
-
-
-def row_errors(result, dataset):
-    """{data row number (1-based): [Chinese messages]} from a dry run's result."""
-    return sheet_row_errors(result)

@@ -904,3 +904,10 @@ def test_imported_drafts_keep_the_page_tree_consistent(demo_content):
     )
     index.add_child(instance=extra)
     assert Page.find_problems() == ([], [], [], [], [])
+
+
+def test_rows_after_a_blank_line_are_named_by_their_excel_row(editor_client, index):
+    """A blank row in the middle does not shift the row numbers staff are told."""
+    rows = [case_row("第二行案例"), {}, case_row("第四行案例", 案由="不存在的纠纷")]
+    preview = upload(editor_client, xlsx_upload(rows))
+    assert_preview_error(preview, 4, "案由“不存在的纠纷”不存在")
