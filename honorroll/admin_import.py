@@ -8,7 +8,6 @@ Plain Django views on Wagtail admin templates, like publicity/views.py; mounted 
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -29,6 +28,7 @@ from honorroll.importing import (
 )
 from honorroll.models import ListBatch, Recipient
 from honorroll.publishing import ListError
+from portal.admin_ui import form_id, require_permission
 from portal.spreadsheets import PendingUpload, SheetError, file_extension
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # about 300,000 rows of xlsx
@@ -53,15 +53,10 @@ def _upload_kind(batch, filename):
     return f"honorroll-import-{batch.pk}-{extension}"
 
 
-def _require(request, permission):
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 @require_admin_access
 @require_http_methods(["GET", "POST"])
 def import_view(request, batch_pk):
-    _require(request, "honorroll.add_listentry")
+    require_permission(request, "honorroll.add_listentry")
     batch = get_object_or_404(ListBatch.objects.select_related("court"), pk=batch_pk)
     context = {
         "batch": batch,
@@ -104,7 +99,7 @@ def _preview_context(preview, filename, token):
         "partial": partial,
         "row_count": len(rows),
         "bad_count": len(bad_rows),
-        "good_count": len(rows) - len(bad_rows),
+        "good_count": preview.good_count,
         "token": token,
         "filename": filename,
         "preview_first_rows": PREVIEW_FIRST_ROWS,
@@ -138,12 +133,14 @@ def _confirm(request, batch):
 @require_http_methods(["GET", "POST"])
 def export_view(request, batch_pk):
     """GET: the export form and the deliveries so far; POST: the file, recorded as a Delivery."""
-    _require(request, "honorroll.add_delivery")
+    require_permission(request, "honorroll.add_delivery")
     batch = get_object_or_404(ListBatch.objects.select_related("court"), pk=batch_pk)
     here = reverse("honorroll_export", args=[batch.pk])
     if request.method == "POST":
         fmt = request.POST.get("format", "")
-        recipient = Recipient.objects.filter(pk=_int(request.POST.get("recipient")), is_active=True).first()
+        recipient = Recipient.objects.filter(
+            pk=form_id(request.POST.get("recipient")), is_active=True
+        ).first()
         try:
             if recipient is None:
                 raise ListError("请选择接收单位。")
@@ -164,13 +161,6 @@ def export_view(request, batch_pk):
         "deliveries": batch.deliveries.select_related("recipient", "sent_by")[:50],
     }
     return TemplateResponse(request, "honorroll/admin/export.html", context)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 urlpatterns = [

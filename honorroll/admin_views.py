@@ -3,7 +3,7 @@ objections, recipients and their API keys. Import and export views: admin_import
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -17,7 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from honorroll import publishing
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
-from portal.admin_ui import ProtectedDeleteMixin, YesNoColumn
+from portal.admin_ui import ProtectedDeleteMixin, YesNoColumn, form_id, require_permission
 
 
 class BatchForm(forms.ModelForm):
@@ -164,21 +164,16 @@ class ObjectionForm(forms.Form):
     reason = forms.CharField(label="异议理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _require(request, permission):
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 ENTRIES_PER_PAGE = 100
 
 
 def batch_view(request, pk):
     """A batch: its entries with the masked public form beside each real name, candidates
     to add, publication, exports and deliveries, objections."""
-    _require(request, "honorroll.view_listbatch")
+    require_permission(request, "honorroll.view_listbatch")
     batch = get_object_or_404(ListBatch.objects.select_related("court", "published_by"), pk=pk)
     if request.method == "POST":
-        _require(request, "honorroll.change_listbatch")
+        require_permission(request, "honorroll.change_listbatch")
         try:
             message = _act(request, batch)
             if message:
@@ -192,7 +187,11 @@ def batch_view(request, pk):
     if query:
         entries = entries.filter(Q(party_name__contains=query) | Q(case_number__contains=query))
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    preview = publishing.public_names(batch.entries.all()) if not batch.is_published else {}
+    preview = (
+        publishing.public_names(batch.entries.only("pk", "party_kind", "party_name"))
+        if not batch.is_published
+        else {}
+    )
     rows = [(entry, entry.public_name or preview.get(entry, "")) for entry in page]
     context = {
         "batch": batch,
@@ -212,22 +211,16 @@ def batch_view(request, pk):
     return TemplateResponse(request, "honorroll/admin/batch.html", context)
 
 
-def _id(value):
-    """A primary key from a form value, or None (never a ValueError and a 500)."""
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
-
-
 def _act(request, batch):
     action = request.POST.get("action")
     if action == "add_candidates":
-        ids = [pk for pk in map(_id, request.POST.getlist("nomination")) if pk is not None]
+        ids = [pk for pk in map(form_id, request.POST.getlist("nomination")) if pk is not None]
         if not ids:
             raise publishing.ListError("请勾选要加入本批次的候选人。")
         added = publishing.add_nominations(batch, Nomination.objects.filter(pk__in=ids))
         return f"已加入 {added} 条。"
     if action == "remove_entry":
-        entry = get_object_or_404(ListEntry, pk=_id(request.POST.get("entry")), batch=batch)
+        entry = get_object_or_404(ListEntry, pk=form_id(request.POST.get("entry")), batch=batch)
         entry.delete()  # refused for a published batch (the objection route instead)
         return "已从草稿中移除。"
     if action == "publish":
@@ -246,7 +239,9 @@ def _act(request, batch):
         )
         return "已登记异议，待处理。"
     if action == "decide_objection":
-        objection = get_object_or_404(Objection, pk=_id(request.POST.get("objection")), entry__batch=batch)
+        objection = get_object_or_404(
+            Objection, pk=form_id(request.POST.get("objection")), entry__batch=batch
+        )
         upheld = request.POST.get("decision") == "upheld"
         publishing.decide_objection(
             objection, upheld=upheld, note=request.POST.get("note", ""), actor=request.user
@@ -257,7 +252,7 @@ def _act(request, batch):
 
 def recipient_keys_view(request, pk):
     """A recipient's API keys: issue (the key is shown once) and revoke."""
-    _require(request, "honorroll.change_agencyapikey")
+    require_permission(request, "honorroll.change_agencyapikey")
     recipient = get_object_or_404(Recipient, pk=pk)
     new_key = None
     if request.method == "POST":
@@ -265,7 +260,7 @@ def recipient_keys_view(request, pk):
             _row, new_key = AgencyApiKey.issue(recipient)
             messages.success(request, "已生成新密钥。密钥只显示这一次，请立即交给接收单位。")
         elif request.POST.get("action") == "revoke":
-            key = get_object_or_404(AgencyApiKey, pk=_id(request.POST.get("key")), recipient=recipient)
+            key = get_object_or_404(AgencyApiKey, pk=form_id(request.POST.get("key")), recipient=recipient)
             if key.revoked_at is None:
                 key.revoked_at = timezone.now()
                 key.save(update_fields=["revoked_at"])

@@ -17,13 +17,14 @@ from django.utils import timezone
 from portal.models import CauseOfAction, Court
 
 
+class PartyKind(models.TextChoices):
+    PERSON = "person", "自然人"
+    ORGANISATION = "organisation", "法人或其他组织"
+
+
 class Nomination(models.Model):
     """A consenting party proposed for the next list batch. Internal: real names stay here
     and are masked when a batch is published."""
-
-    class PartyKind(models.TextChoices):
-        PERSON = "person", "自然人"
-        ORGANISATION = "organisation", "法人或其他组织"
 
     party_name = models.CharField("当事人", max_length=100)
     party_kind = models.CharField("当事人类型", max_length=20, choices=PartyKind.choices)
@@ -44,11 +45,6 @@ class Nomination(models.Model):
     def __str__(self):
         # Never the real name: str() ends up in log lines and error messages.
         return f"名单候选 #{self.pk}（{self.case_number}）"
-
-
-class PartyKind(models.TextChoices):
-    PERSON = "person", "自然人"
-    ORGANISATION = "organisation", "法人或其他组织"
 
 
 class ListBatch(models.Model):

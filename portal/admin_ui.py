@@ -1,9 +1,22 @@
 """Admin pieces every app's viewsets share."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from wagtail.admin.ui.tables import Column
+
+
+def require_permission(request, permission):
+    """For plain admin views: staff without `permission` get Wagtail's permission denial."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def form_id(value):
+    """A primary key from a form value, or None (never a ValueError and a 500)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 class YesNoColumn(Column):

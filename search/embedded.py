@@ -71,6 +71,7 @@ class Results:
     per_page: int
     num_pages: int
     facets: dict = field(default_factory=dict)  # name -> {value: count}
+    labels: dict = field(default_factory=dict)  # name -> {value: Chinese name}, read once
 
     @property
     def has_previous(self):
@@ -231,17 +232,20 @@ def search(query="", filters=None, page=1, per_page=10, request=None):
     filters = parse_filters(filters or {})
     terms = segment.query_terms(query)
     if query and not terms:  # only punctuation or symbols: nothing can match
-        return Results(query, truncated, filters, [], 0, 1, per_page, 1, {name: {} for name in FACETS})
+        return Results(
+            query, truncated, filters, [], 0, 1, per_page, 1, {name: {} for name in FACETS}, _labels()
+        )
     source, params, rank = _source(terms)
 
     total, facets = _counts(source, params, filters)
     num_pages = max(1, math.ceil(total / per_page))
     number = min(max(1, _page_number(page)), num_pages)
+    labels = _labels()
     hits = []
     if total:
         ids = _ranked_ids(terms, filters, source, params, rank, per_page, (number - 1) * per_page)
-        hits = _hits(ids, highlight_terms(query) if query else [], request)
-    return Results(query, truncated, filters, hits, total, number, per_page, num_pages, facets)
+        hits = _hits(ids, highlight_terms(query) if query else [], labels, request)
+    return Results(query, truncated, filters, hits, total, number, per_page, num_pages, facets, labels)
 
 
 def _counts(source, params, filters):
@@ -291,7 +295,7 @@ def _ranked_ids(terms, filters, source, params, rank, limit, offset):
         return [row[0] for row in cursor.fetchall()]
 
 
-def _hits(ids, words, request):
+def _hits(ids, words, labels, request):
     from wagtail.models import Page
 
     if not ids:
@@ -305,7 +309,6 @@ def _hits(ids, words, request):
         by_id = {row[0]: row for row in cursor.fetchall()}
     rows = [by_id[page_id] for page_id in ids if page_id in by_id]
     pattern = _pattern(words)
-    labels = _labels()
     # The index follows publication after each commit; a page unpublished since is never shown.
     pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=ids)}
     hits = []

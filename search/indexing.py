@@ -5,7 +5,6 @@ update for after the transaction commits; saving a draft changes nothing. A page
 not live, or not public, has no entry, so it is never found.
 """
 
-import logging
 import multiprocessing
 import os
 
@@ -15,8 +14,6 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from search import segment
 from search.models import SearchEntry
-
-logger = logging.getLogger(__name__)
 
 
 def indexed_models():

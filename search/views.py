@@ -1,13 +1,10 @@
 """The public search page /search/."""
 
-import logging
 from urllib.parse import urlencode
 
 from django.shortcuts import render
 
 from search import embedded
-
-logger = logging.getLogger(__name__)
 
 FACET_LABELS = {"type": "类型", "cause": "案由", "method": "履行方式", "court": "法院", "year": "年份"}
 
@@ -48,7 +45,7 @@ def _facets(results, labels):
 def search_page(request):
     query = request.GET.get("q", "")
     results = embedded.search(query, request.GET, request.GET.get("page"), request=request)
-    labels = embedded._labels()
+    labels = results.labels
     active = []
     for name, value in results.filters.items():
         text = f"{value}年" if name == "year" else labels[name].get(value, str(value))
