@@ -16,7 +16,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from intake import review
-from intake.forms import MoneyField
+from intake.forms import MoneyField, is_blank_name
 from intake.models import (
     Application,
     ApplicationKind,
@@ -304,7 +304,7 @@ class CaseDocumentsForm(forms.Form):
                     "执行案件（案号含“执”）对应执行裁定书，其他案件对应民事调解书，请核对。",
                 )
         for field in ("plaintiff_name", "defendant_name"):
-            if field in data and not data[field].strip("　 ·.，,"):
+            if field in data and is_blank_name(data[field]):
                 self.add_error(field, "请填写名称。")
         if "document_type" in data:
             data["document_type_label"] = DocumentType(data["document_type"]).label

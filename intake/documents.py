@@ -33,7 +33,9 @@ def certificate_pdf(certificate):
 
 
 def money(amount):
-    return f"{amount:,.2f}"
+    from intake.fees import format_money  # half up, like every other amount the court prints
+
+    return format_money(amount)
 
 
 def fee_decision_context(decision):

@@ -189,7 +189,7 @@ class FeeResult:
 # --- formatting ------------------------------------------------------------------------
 
 
-def _money(value: Decimal) -> str:
+def format_money(value: Decimal) -> str:
     """Yuan to the fen with thousands separators, half-up: Decimal's own format rounds half-even."""
     return f"{value.quantize(_CENT, ROUND_HALF_UP):,}"
 
@@ -197,7 +197,7 @@ def _money(value: Decimal) -> str:
 def _plain(value: Decimal) -> str:
     """Whole yuan without decimals ("50"), else to the fen: per-case figures read like the decree."""
     value = Decimal(value)
-    return f"{value:.0f}" if value == value.to_integral_value() else _money(value)
+    return f"{value:.0f}" if value == value.to_integral_value() else format_money(value)
 
 
 def _bound(value: Decimal) -> str:
@@ -274,7 +274,7 @@ class _Scale:
             rate=self.rates[band],
             base=base,
             amount=share,
-            description=f"{self.prefixes[band]}{_money(base)}元 × {self.percents[band]} {equals} {shown:,}元",
+            description=f"{self.prefixes[band]}{format_money(base)}元 × {self.percents[band]} {equals} {shown:,}元",
         )
 
 
@@ -498,7 +498,7 @@ def calculate(
                         amount=_PRESERVATION_CAP - total,
                         description=(
                             f"申请保全措施交纳的费用最多不超过{_plain(_PRESERVATION_CAP)}元，"
-                            f"核减{_money(total - _PRESERVATION_CAP)}元"
+                            f"核减{format_money(total - _PRESERVATION_CAP)}元"
                         ),
                     ),
                 )

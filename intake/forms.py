@@ -61,6 +61,11 @@ class EvidenceField(forms.FileField):
         return cleaned
 
 
+def is_blank_name(text):
+    """A name of spaces and punctuation only: as good as empty."""
+    return not text.strip("　 ·.，,")
+
+
 PARTY_HELP = "自然人填写姓名，单位填写全称。"
 
 
@@ -193,7 +198,7 @@ class CertificateApplicationForm(forms.Form):
             except IdentifierError as error:
                 self.add_error("id_number", error.message)
         for field in ("plaintiff_name", "defendant_name", "applicant_name"):
-            if field in data and not data[field].strip("　 ·.，,"):
+            if field in data and is_blank_name(data[field]):
                 self.add_error(field, "请填写名称。")
         if not self.errors and case_number and data.get("id_number"):
             duplicate = Application.objects.filter(
