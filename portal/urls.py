@@ -7,10 +7,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from intake import fee_views
 from intake import verification as intake_verification
-from portal import views
+from portal import otp, views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # The staff second factor (portal/otp.py), before the admin's catch-all.
+    path("admin/second-factor/", otp.verify_view, name="staff_otp_verify"),
+    path("admin/second-factor/setup/", otp.enroll_view, name="staff_otp_enroll"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),

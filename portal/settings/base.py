@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    # Second factor (TOTP) for the staff who see applicants' data (portal/otp.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.otp.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -143,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -239,6 +244,15 @@ else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.StaffLoginForm"
+
+# Second factor (portal/otp.py): superusers and these groups, who see applicants' data,
+# confirm each admin session with a TOTP code from a phone app after the password.
+# Required in every environment; only settings/dev.py may turn it off (PORTAL_STAFF_OTP=0).
+STAFF_OTP_REQUIRED = True
+STAFF_OTP_GROUPS = ["立案审查", "名单管理"]
+OTP_TOTP_ISSUER = "七台河市中级人民法院"
+# The Django admin's device pages show no keys or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Intake: applicants' ID and phone numbers are encrypted at rest (intake/crypto.py).
 # Comma-separated Fernet keys, newest first; production.py refuses to start without them.

@@ -12,3 +12,7 @@ ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 _dev_key_file = BASE_DIR / "var" / "dev-field-encryption.key"
 if not FIELD_ENCRYPTION_KEYS and _dev_key_file.exists():
     FIELD_ENCRYPTION_KEYS = [_dev_key_file.read_text().strip()]
+
+# Staff second factor (portal/otp.py) stays on in development too; PORTAL_STAFF_OTP=0
+# turns it off for a local session. Only this file reads the variable, never production.
+STAFF_OTP_REQUIRED = env_bool("PORTAL_STAFF_OTP", True)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import E2E
 from tests.e2e.forms import fill_case_and_applicant
+from tests.e2e.staff import log_in_to_admin
 
 pytestmark = E2E
 
@@ -56,10 +57,7 @@ def test_apply_on_a_phone_then_check_the_status(page, site, assert_accessible, t
 
     # Staff record the creditor's confirmation and approve in the admin.
     staff = page.context.browser.new_page(viewport={"width": 1280, "height": 900})
-    staff.goto(site + "/admin/login/")
-    staff.get_by_label("用户名").fill("lian")
-    staff.get_by_label("密码").fill("demo-lian-2025")
-    staff.get_by_role("button", name="登录").click()
+    log_in_to_admin(staff, site, "lian", "demo-lian-2025")
     staff.goto(site + "/admin/intake/applications/")
     staff.get_by_role("link", name=number).click()
     staff.get_by_label("确认人（原告或申请执行人）").fill("李某")

@@ -9,13 +9,14 @@ from django.utils import timezone
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
 from portal.models import CauseOfAction, Court
 from tests.factories import UserFactory
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff(client, list_manager):
-    client.force_login(list_manager)
+    log_in_verified(client, list_manager)
     return list_manager
 
 

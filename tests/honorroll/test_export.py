@@ -20,6 +20,7 @@ from honorroll.importing import export_batch
 from honorroll.models import Delivery, Recipient
 from tests.factories import UserFactory
 from tests.honorroll.conftest import ORGANISATION, PEOPLE
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +144,7 @@ def export_url(batch):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_a_list_manager_exports_through_the_admin(client, list_manager, make_batch, recipient, fmt):
     batch = make_batch()
-    client.force_login(list_manager)
+    log_in_verified(client, list_manager)
     page = client.get(export_url(batch))
     assert page.status_code == 200 and recipient.name in page.content.decode()
 
@@ -162,7 +163,7 @@ def test_a_list_manager_exports_through_the_admin(client, list_manager, make_bat
 
 
 def test_the_admin_export_refuses_a_draft_and_a_bad_choice(client, list_manager, make_batch, recipient):
-    client.force_login(list_manager)
+    log_in_verified(client, list_manager)
     draft = make_batch(publish=False)
     published = make_batch(number=4)
 
@@ -182,7 +183,7 @@ def test_staff_outside_the_list_group_cannot_export(client, make_batch, recipien
     anonymous = client.post(export_url(batch), {"recipient": recipient.pk, "format": "csv"})
     assert anonymous.status_code == 302 and "/admin/login/" in anonymous.url
 
-    client.force_login(UserFactory(username="lian-staff", groups=["立案审查"]))
+    log_in_verified(client, UserFactory(username="lian-staff", groups=["立案审查"]))
     for response in (
         client.get(export_url(batch)),
         client.post(export_url(batch), {"recipient": recipient.pk, "format": "csv"}),

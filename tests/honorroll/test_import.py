@@ -33,6 +33,7 @@ from honorroll.models import ListEntry
 from portal.identifiers import credit_code_check_character
 from portal.spreadsheets import SheetError
 from tests.factories import UserFactory
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -418,7 +419,7 @@ def preview_rows(response):
 
 @pytest.fixture
 def manager_client(client, list_manager):
-    client.force_login(list_manager)
+    log_in_verified(client, list_manager)
     return client
 
 

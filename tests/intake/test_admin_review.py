@@ -7,6 +7,7 @@ from intake.models import Application, ApplicationEvent, EvidenceFile, ReviewerC
 from portal.models import Court
 from tests.factories import UserFactory
 from tests.intake.test_apply import APPLY, PDF, form_data
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def applications(client):
 
 
 def test_the_queue_shows_only_my_courts_with_masked_numbers(client, reviewer, applications):
-    client.force_login(reviewer)
+    log_in_verified(client, reviewer)
     response = client.get("/admin/intake/applications/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -46,7 +47,7 @@ def test_the_queue_shows_only_my_courts_with_masked_numbers(client, reviewer, ap
 
 
 def test_the_full_id_number_is_shown_on_request_and_audited(client, reviewer, applications):
-    client.force_login(reviewer)
+    log_in_verified(client, reviewer)
     application = applications[0]
     page = client.get(f"/admin/intake/applications/{application.pk}/review/")
     assert "11010519491231002X" not in page.content.decode()
@@ -59,7 +60,7 @@ def test_the_full_id_number_is_shown_on_request_and_audited(client, reviewer, ap
 
 
 def test_review_page_of_another_court_is_refused(client, reviewer, applications):
-    client.force_login(reviewer)
+    log_in_verified(client, reviewer)
     other = applications[1]
     refused = client.get(f"/admin/intake/applications/{other.pk}/review/")
     # Wagtail answers a refused admin view by sending the user back to the dashboard.
@@ -72,7 +73,7 @@ def test_review_page_of_another_court_is_refused(client, reviewer, applications)
 
 
 def test_confirm_then_approve_through_the_admin(client, reviewer, applications):
-    client.force_login(reviewer)
+    log_in_verified(client, reviewer)
     application = applications[0]
     url = f"/admin/intake/applications/{application.pk}/review/"
     early = client.post(url, {"action": "approve"}, follow=True)
@@ -94,7 +95,7 @@ def test_evidence_is_served_only_to_staff(client, reviewer, applications):
     client.force_login(UserFactory(username="writer", groups=["宣传"]))
     refused = client.get(f"/admin/intake/evidence/{evidence.pk}/")
     assert refused.status_code == 302 and refused["Location"] == "/admin/"
-    client.force_login(reviewer)
+    log_in_verified(client, reviewer)
     response = client.get(f"/admin/intake/evidence/{evidence.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert "no-store" in response["Cache-Control"]

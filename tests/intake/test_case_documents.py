@@ -8,6 +8,7 @@ from intake.models import ReviewerCourt
 from portal.models import Court
 from portal.notice_text import NOTICE_SECTIONS
 from tests.factories import UserFactory
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/intake/case-documents/"
@@ -30,7 +31,7 @@ def case(**overrides):
 def staff(client):
     user = UserFactory(username="lian", groups=["立案审查"])
     ReviewerCourt.objects.create(user=user).courts.set(Court.objects.all())
-    client.force_login(user)
+    log_in_verified(client, user)
     return user
 
 
@@ -115,7 +116,7 @@ def test_the_page_is_in_the_menu_for_intake_staff_only(client, staff):
 def test_a_reviewer_produces_documents_only_for_their_courts(client):
     user = UserFactory(username="reviewer", groups=["立案审查"])
     ReviewerCourt.objects.create(user=user).courts.set([Court.objects.get(code="黑0921")])
-    client.force_login(user)
+    log_in_verified(client, user)
     response = client.post(URL, {**case(), "document": "notice"})  # a 黑0902 case
     assert (
         response["Content-Type"].startswith("text/html") and "选择一个有效的选项" in response.content.decode()

@@ -12,6 +12,7 @@ from intake.models import Application, FeeDecision, FeePolicySettings, FeeReduct
 from portal.models import Court
 from tests.factories import UserFactory
 from tests.intake.test_apply import field_errors, form_data, private_files
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 APPLY = "/apply/fee-reduction/"
@@ -210,7 +211,7 @@ def test_the_30_percent_floor_is_rounded_up(client, reviewer):
 def test_a_fee_application_has_no_certificate_to_revoke(client, reviewer):
     application = confirmed(client, reviewer)
     review.approve(application, actor=reviewer, granted_amount=Decimal("825"), legal_basis="依据")
-    client.force_login(reviewer)
+    log_in_verified(client, reviewer)
     response = client.post(
         f"/admin/intake/applications/{application.pk}/review/",
         {"action": "revoke", "reason": "误操作"},
@@ -251,7 +252,7 @@ def test_the_review_page_proposes_the_policys_reduction(client, reviewer):
     policy.reduction_percent = Decimal("60")
     policy.save()
     application = confirmed(client, reviewer)
-    client.force_login(reviewer)
+    log_in_verified(client, reviewer)
     page = client.get(f"/admin/intake/applications/{application.pk}/review/")
     soup = BeautifulSoup(page.content, "html.parser")
     assert "990.00" in soup.select_one("[data-proposal]").get_text()  # 60% of 1,650

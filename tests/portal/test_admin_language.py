@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from wagtail.models import Page
 
 from tests.factories import UserFactory
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def english_on_screen(html):
 
 
 def test_admin_screens_staff_use_daily_are_in_chinese(client, demo_content):
-    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    log_in_verified(client, UserFactory(username="root", is_superuser=True, is_staff=True))
     notice = Page.objects.get(slug="notice")
     urls = [
         "/admin/",
@@ -66,7 +67,7 @@ def test_intake_and_list_screens_are_in_chinese(client, demo_content):
     from honorroll.models import ListBatch, Recipient
     from portal.models import Court
 
-    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    log_in_verified(client, UserFactory(username="root", is_superuser=True, is_staff=True))
     published = ListBatch.objects.get(year=2025, number=1)  # the demo's batch
     draft = ListBatch.objects.create(court=Court.objects.get(code="黑0902"), year=2025, number=2)
     recipient = Recipient.objects.first()

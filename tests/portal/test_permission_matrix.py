@@ -9,6 +9,7 @@ from wagtail.models import Site
 from honorroll.models import ListBatch, Recipient
 from intake.models import Application, EvidenceFile
 from tests.intake.test_apply import APPLY, form_data
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ ADMIN = {
 def sign_in(client, role):
     client.logout()
     if role != "anonymous":
-        client.force_login(get_user_model().objects.get(username=DEMO_USERS[role]))
+        log_in_verified(client, get_user_model().objects.get(username=DEMO_USERS[role]))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 
 from portal.models import CauseOfAction, Court
 from tests.factories import UserFactory
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_causes_of_action_named_by_the_plan_are_loaded():
 @pytest.fixture
 def admin_client(client):
     user = UserFactory(username="root", is_superuser=True, is_staff=True)
-    client.force_login(user)
+    log_in_verified(client, user)
     return client
 
 

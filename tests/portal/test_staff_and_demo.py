@@ -12,6 +12,7 @@ from wagtail.models import Page
 from portal.management.commands.load_demo import DEMO_ACCOUNTS
 from portal.models import StandardPage
 from tests.factories import UserFactory
+from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_propaganda_staff_may_write_pages_but_intake_staff_may_not(client, home_
     reviewer = UserFactory(username="reviewer", groups=["立案审查"])
     client.force_login(writer)
     assert client.get(f"/admin/pages/add/portal/standardpage/{home_page.pk}/").status_code == 200
-    client.force_login(reviewer)
+    log_in_verified(client, reviewer)
     response = client.get(f"/admin/pages/add/portal/standardpage/{home_page.pk}/")
     assert response.status_code in (302, 403)
     assert client.get("/admin/").status_code == 200  # but they do reach the admin
@@ -98,7 +99,7 @@ def test_a_court_in_use_is_not_deleted_and_no_500(client):
 
     court = Court.objects.get(code="黑0921")
     ListBatch.objects.create(court=court, year=2025, number=1)
-    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    log_in_verified(client, UserFactory(username="root", is_superuser=True, is_staff=True))
     from django.contrib.messages import get_messages
 
     response = client.post(f"/admin/snippets/portal/court/delete/{court.pk}/")

@@ -14,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from portal.models import CauseOfAction, Court, CourtSiteSettings, StandardPage
 from tests.factories import StandardPageFactory
+from tests.staff import log_in_verified
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -64,7 +65,7 @@ def test_portal_round_trip_pages_settings_and_reference_data(client):
 def test_chinese_fragment_search_in_the_admin_works_on_postgresql(client):
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    log_in_verified(client, UserFactory(username="root", is_superuser=True, is_staff=True))
     response = client.get("/admin/snippets/portal/court/", {"q": "茄子河"})
     assert response.status_code == 200
     assert "七台河市茄子河区人民法院" in response.content.decode()

@@ -25,6 +25,7 @@ from wagtail.models import Page, PageLogEntry, Revision
 from portal.models import Court
 from publicity.models import TypicalCaseIndexPage, TypicalCasePage
 from tests.factories import UserFactory
+from tests.staff import log_in_verified
 
 IMPORT_URL = reverse("publicity_import_cases")
 EXPORT_URL = reverse("publicity_export_cases")
@@ -657,7 +658,7 @@ def test_intake_staff_may_neither_import_nor_export(client, editor, intake, inde
     data = confirm_form(preview)
     before = snapshot()
 
-    client.force_login(intake)
+    log_in_verified(client, intake)
     assert client.get("/admin/").status_code == 200  # they do reach the admin
     assert IMPORT_URL not in client.get("/admin/").content.decode()  # but see no import menu
     responses = [
