@@ -10,106 +10,36 @@ its notification sent. Printed: lost, errors, wall time, and the latency median 
 """
 
 import os
-import re
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import requests
+from bench.live_server import (
+    PDF,
+    Deployment,
+    acknowledgement,
+    application_data,
+    open_application_form,
+    post_application,
+    production_env,  # noqa: F401 (bench/load_stack.py imports it from here)
+    wait_for,  # noqa: F401 (likewise)
+)
 
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "200"))
-ROOT = Path(__file__).resolve().parent.parent
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"0" * 200_000  # a ~200 KB receipt
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def production_env(workdir):
-    from cryptography.fernet import Fernet
-
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-        STATIC_ROOT=str(workdir / "static"),
-        MEDIA_ROOT=str(workdir / "media"),
-        PRIVATE_MEDIA_ROOT=str(workdir / "private"),
-        CACHE_DIR=str(workdir / "cache"),
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        LOG_LEVEL="WARNING",
-        DATABASE_CONN_MAX_AGE="60",
-    )
-    return env
-
-
-def wait_for(url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=5).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"server did not answer at {url}")
 
 
 def submit(base, court_pk, cause_pk, number, start):
     """One applicant: load the form (CSRF cookie), then post it with a receipt."""
-    headers = {"X-Forwarded-Proto": "https", "Origin": base.replace("http://", "https://")}
-    form = requests.get(f"{base}/apply/certificate/", headers=headers, timeout=300)
-    # The cookie is Secure (production): the proxy speaks HTTPS, so pass it on by hand.
-    token = re.search(r"csrftoken=([^;]+)", form.headers["Set-Cookie"]).group(1)
-    data = {
-        "csrfmiddlewaretoken": token,
-        "court": court_pk,
-        "case_number": f"(2025)黑0902民初{number}号",
-        "document_type": "mediation",
-        "document_date": "2025-06-10",
-        "cause": cause_pk,
-        "plaintiff_name": "李某",
-        "plaintiff_kind": "person",
-        "defendant_name": "杨某",
-        "defendant_kind": "person",
-        "applicant_role": "defendant",
-        "applicant_name": "杨某",
-        "applicant_kind": "person",
-        "id_number": "11010519491231002X",
-        "phone": "13912345678",
-        "email": "yang@example.com",
-        "performed_on": "2025-06-18",
-        "consent_processing": "on",
-    }
+    token = open_application_form(base)
+    data = application_data(court_pk, cause_pk, number)
     start.wait()
     began = time.perf_counter()
-    response = requests.post(
-        f"{base}/apply/certificate/",
-        data=data,
-        files={"evidence": (f"回单{number}.pdf", PDF, "application/pdf")},
-        headers={
-            **headers,
-            "Cookie": f"csrftoken={token}",
-            "Referer": f"{headers['Origin']}/apply/certificate/",
-        },
-        timeout=300,
-    )
+    response = post_application(base, token, data, [(f"回单{number}.pdf", PDF)])
     elapsed = (time.perf_counter() - began) * 1000
-    found = re.search(r"data-tracking-number>([^<]+)<", response.text)
-    return response.status_code, found.group(1) if found else None, elapsed
+    return response.status_code, acknowledgement(response)[0], elapsed
 
 
 def main():
@@ -118,30 +48,12 @@ def main():
             "concurrent submissions: needs PostgreSQL (run through scripts/with-postgres.sh)", file=sys.stderr
         )
         return 2
-    workdir = Path(tempfile.mkdtemp(prefix="portal-concurrent-"))
-    env = production_env(workdir)
-    os.environ.update(env)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "portal.wsgi",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=2",
-            "--threads=8",
-            "--timeout=300",
-            "--backlog=512",
-            "--log-level=warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    deployment = Deployment(database_url=os.environ["DATABASE_URL"])
+    os.environ.update(deployment.env)
     try:
-        wait_for(f"{base}/healthz")
+        deployment.prepare()
+        deployment.start()
+        base = deployment.base
         import django
 
         django.setup()
@@ -166,7 +78,7 @@ def main():
         files_on_disk = sum(
             1
             for evidence in EvidenceFile.objects.all()
-            if (workdir / "private" / evidence.file.name).is_file()
+            if (deployment.private_root / evidence.file.name).is_file()
         )
         notified = Application.objects.filter(notified_at__isnull=False).count()
         lost = len(answered - stored) + (len(stored) - files_on_disk)
@@ -179,9 +91,8 @@ def main():
         )
         return 0 if lost == 0 and errors == 0 and len(stored) == SUBMISSIONS else 1
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+        deployment.stop()
+        shutil.rmtree(deployment.workdir, ignore_errors=True)  # the database is the run's own
 
 
 if __name__ == "__main__":

@@ -2,15 +2,19 @@
 
 The application is committed before anyone is notified, so a failure (or a crash) while
 sending loses nothing: the row stays with `notified_at` empty for a retry.
+
+Evidence files are staged (intake/storage.py) before the commit, under a `.pending`
+marker removed after it: a killed server leaves no row without its file, and no file
+without its row that is not marked as pending (`manage.py clean_pending_uploads`).
 """
 
 import datetime
-import hashlib
 import logging
 
 from django.db import transaction
 from django.utils import timezone
 
+from intake import storage
 from intake.models import (
     TRACKING_PREFIXES,
     Application,
@@ -29,57 +33,72 @@ logger = logging.getLogger(__name__)
 def submit_application(data, kind=ApplicationKind.CERTIFICATE):
     """Create the application from a valid form's cleaned data; returns (application, code)."""
     access_code = new_access_code()
+    file_field = EvidenceFile._meta.get_field("file")
+    staged = []
     with transaction.atomic():
-        application = Application(
-            kind=kind,
-            tracking_number=new_tracking_number(TRACKING_PREFIXES[kind]),
-            court=data["court"],
-            case_number=data["case_number"],
-            document_type=data["document_type"],
-            document_date=data["document_date"],
-            cause=data["cause"],
-            plaintiff_name=data["plaintiff_name"].strip(),
-            plaintiff_kind=data["plaintiff_kind"],
-            defendant_name=data["defendant_name"].strip(),
-            defendant_kind=data["defendant_kind"],
-            applicant_role=data["applicant_role"],
-            applicant_name=data["applicant_name"].strip(),
-            applicant_kind=data["applicant_kind"],
-            email=data.get("email", ""),
-            performed_on=data["performed_on"],
-            consented_processing_at=timezone.now(),
-            consents_to_list=bool(data.get("consent_list")),
-        )
-        application.id_number = data["id_number"]
-        application.phone = data["phone"]
-        application.set_access_code(access_code)
-        application.save()
-        if kind == ApplicationKind.FEE_REDUCTION:
-            FeeReductionRequest.objects.create(
-                application=application,
-                case_kind=data["case_kind"],
-                claim_amount=data.get("claim_amount"),
-                fee_assessed=data["fee_assessed"],
-                fee_borne=data["fee_borne"],
-                payment_method=data["payment_method"],
-                reason=data["reason"].strip(),
-            )
-        for upload in data["evidence"]:
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            upload.seek(0)
-            EvidenceFile.objects.create(
-                application=application,
-                file=upload,
-                original_name=upload.name[:255],
-                content_type=upload.sniffed_type,
-                size=upload.size,
-                sha256=digest.hexdigest(),
-            )
-        application.record(ApplicationEvent.Action.SUBMITTED)
+        try:
+            application = _new_application(data, kind, access_code, file_field, staged)
+        except BaseException:
+            # Not committed, so no row names them. (A failure of the commit itself leaves
+            # them marked: clean_pending_uploads asks the database which rows exist.)
+            storage.discard(file_field.storage, staged)
+            raise
+        # The markers go first: the notification may fail or take its time.
+        transaction.on_commit(lambda: storage.settle(file_field.storage, staged))
         transaction.on_commit(lambda: notify_submitted(application, access_code))
     return application, access_code
+
+
+def _new_application(data, kind, access_code, file_field, staged):
+    """The rows of one application, inside the caller's transaction; the names of the
+    evidence files staged for it are appended to `staged` as they are written."""
+    application = Application(
+        kind=kind,
+        tracking_number=new_tracking_number(TRACKING_PREFIXES[kind]),
+        court=data["court"],
+        case_number=data["case_number"],
+        document_type=data["document_type"],
+        document_date=data["document_date"],
+        cause=data["cause"],
+        plaintiff_name=data["plaintiff_name"].strip(),
+        plaintiff_kind=data["plaintiff_kind"],
+        defendant_name=data["defendant_name"].strip(),
+        defendant_kind=data["defendant_kind"],
+        applicant_role=data["applicant_role"],
+        applicant_name=data["applicant_name"].strip(),
+        applicant_kind=data["applicant_kind"],
+        email=data.get("email", ""),
+        performed_on=data["performed_on"],
+        consented_processing_at=timezone.now(),
+        consents_to_list=bool(data.get("consent_list")),
+    )
+    application.id_number = data["id_number"]
+    application.phone = data["phone"]
+    application.set_access_code(access_code)
+    application.save()
+    if kind == ApplicationKind.FEE_REDUCTION:
+        FeeReductionRequest.objects.create(
+            application=application,
+            case_kind=data["case_kind"],
+            claim_amount=data.get("claim_amount"),
+            fee_assessed=data["fee_assessed"],
+            fee_borne=data["fee_borne"],
+            payment_method=data["payment_method"],
+            reason=data["reason"].strip(),
+        )
+    for upload in data["evidence"]:
+        name, sha256 = storage.stage(file_field, upload)
+        staged.append(name)
+        EvidenceFile.objects.create(
+            application=application,
+            file=name,
+            original_name=upload.name[:255],
+            content_type=upload.sniffed_type,
+            size=upload.size,
+            sha256=sha256,
+        )
+    application.record(ApplicationEvent.Action.SUBMITTED)
+    return application
 
 
 def notify_submitted(application, access_code):
