@@ -35,6 +35,7 @@ from bench import (  # noqa: E402, F401
     honorroll_pages,
     portal_pages,
     search_embedded,
+    search_engine,
 )
 from bench.harness import BENCHMARKS  # noqa: E402
 
@@ -43,7 +44,11 @@ def main():
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo", stdout=io.StringIO())
     print(f"{'benchmark':<52} {'runs':>5} {'median ms':>10} {'p95 ms':>9} {'per s':>10}")
+    # `python -m bench engine` runs only the benchmarks whose names contain "engine".
+    wanted = [word.casefold() for word in sys.argv[1:]]
     for name, repeat, per_run, setup in BENCHMARKS:
+        if wanted and not any(word in name.casefold() for word in wanted):
+            continue
         run = setup()
         for _ in range(min(5, repeat - 1)):  # warm caches and imports (not for one-shot runs)
             run()

@@ -123,14 +123,11 @@ def synthetic_cases():
 
 
 def index_all(values):
-    from django.db import transaction
+    """Index the cases as `manage.py search_rebuild_embedded` does (indexing.index_values:
+    segmentation in worker processes, bulk insert, FTS5 kept by its triggers)."""
+    from search.indexing import index_values
 
-    from search.indexing import build_entries
-    from search.models import SearchEntry
-
-    with transaction.atomic():
-        for start in range(0, len(values), 5000):
-            SearchEntry.objects.bulk_create(build_entries(values[start : start + 5000]), batch_size=1000)
+    index_values(values)
     _state["indexed"] = True
 
 

@@ -1,16 +1,21 @@
 """The embedded search backend: full text in the project's own database.
 
-SQLite: FTS5 (migration 0002) over jieba-segmented text; PostgreSQL: a ``tsvector``
-column ('simple' config) over the same text. Facet counts come from one GROUP BY over the
-matching rows, combined in Python so that each facet applies every *other* active filter.
-Snippets are cut and highlighted in Python on the original text, never on segmented text.
+SQLite: FTS5 (migrations 0002, 0004) over jieba-segmented text, whose rowid also carries
+each entry's date and facts, so that counts and the newest-first order need no join;
+PostgreSQL: a ``tsvector`` column ('simple' config) over the same text. Facet counts come
+from one pass over the matches, counted per combination of facts and combined in Python so
+that each facet applies every *other* active filter. Relevance (bm25 / ts_rank) orders match
+sets up to RANK_LIMIT; larger ones come newest first. Snippets are cut and highlighted in
+Python on the original text, never on segmented text.
 """
 
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
+from itertools import repeat
 
 from django.db import connection
 from django.utils.safestring import mark_safe
@@ -23,6 +28,8 @@ SNIPPET_LENGTH = 110
 FACETS = ("type", "cause", "method", "court", "year")
 COLUMNS = {"type": "kind", "cause": "cause_id", "method": "method_id", "court": "court_id", "year": "year"}
 TITLE_WEIGHT, KEYWORDS_WEIGHT, BODY_WEIGHT = 10.0, 4.0, 1.0
+# Matches ranked by relevance up to this many; more come newest first (see search()).
+RANK_LIMIT = 5000
 
 
 def parse_filters(params):
@@ -125,16 +132,10 @@ def _pg_tsquery(terms):
 
 
 def _source(terms):
-    """(FROM … WHERE sql, params, rank expression) for the matching entries."""
+    """PostgreSQL: (FROM … WHERE sql, params, rank expression) for the matching entries."""
     table = SearchEntry._meta.db_table
     if not terms:
         return f"FROM {table} e WHERE 1=1", [], None
-    if connection.vendor == "sqlite":
-        return (
-            f"FROM search_fts JOIN {table} e ON e.page_id = search_fts.rowid WHERE search_fts MATCH %s",
-            [_fts5_match(terms)],
-            f"bm25(search_fts, {TITLE_WEIGHT}, {KEYWORDS_WEIGHT}, {BODY_WEIGHT})",
-        )
     if connection.vendor == "postgresql":
         tsquery, params = _pg_tsquery(terms)
         return (
@@ -210,15 +211,22 @@ def snippet(text, pattern, length=SNIPPET_LENGTH):
 
 
 def _labels():
+    """{facet: {value: Chinese name}} for the results page, read in one statement."""
     from portal.models import CauseOfAction, Court
     from publicity.models import PerformanceMethod
 
-    return {
-        "type": dict(SearchEntry.KINDS),
-        "cause": dict(CauseOfAction.objects.values_list("pk", "name")),
-        "method": dict(PerformanceMethod.objects.values_list("pk", "name")),
-        "court": dict(Court.objects.values_list("pk", "name")),
-    }
+    labels = {"type": dict(SearchEntry.KINDS), "cause": {}, "method": {}, "court": {}}
+    tables = (("cause", CauseOfAction), ("method", PerformanceMethod), ("court", Court))
+    sql = " UNION ALL ".join(
+        f"SELECT '{name}', {model._meta.pk.column}, {model._meta.get_field('name').column} "
+        f"FROM {model._meta.db_table}"
+        for name, model in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for name, pk, text in cursor.fetchall():
+            labels[name][pk] = text
+    return labels
 
 
 def _page_number(page):
@@ -231,73 +239,185 @@ def search(query="", filters=None, page=1, per_page=10, request=None):
     query, truncated = clean_query(query)
     filters = parse_filters(filters or {})
     terms = segment.query_terms(query)
+    labels = _labels()
     if query and not terms:  # only punctuation or symbols: nothing can match
         return Results(
-            query, truncated, filters, [], 0, 1, per_page, 1, {name: {} for name in FACETS}, _labels()
+            query, truncated, filters, [], 0, 1, per_page, 1, {name: {} for name in FACETS}, labels
         )
-    source, params, rank = _source(terms)
 
-    total, facets = _counts(source, params, filters)
+    if connection.vendor == "sqlite":
+        match = _fts5_match(terms) if terms else None
+        total, facets, allowed, matched = _fts5_counts(match, filters)
+    else:
+        source, params, rank = _source(terms)
+        total, facets = _counts(source, params, filters)
+        matched = total
     num_pages = max(1, math.ceil(total / per_page))
     number = min(max(1, _page_number(page)), num_pages)
-    labels = _labels()
     hits = []
     if total:
-        ids = _ranked_ids(terms, filters, source, params, rank, per_page, (number - 1) * per_page)
+        # Relevance ranking reads every match's positions (filtered or not): over a huge
+        # match set (a word in most documents) it costs more than the whole rest of the
+        # search, and tells little apart. Such sets come newest first, as without a query.
+        ranked = bool(terms) and matched <= RANK_LIMIT
+        offset = (number - 1) * per_page
+        if connection.vendor == "sqlite":
+            ids = _fts5_ids(match, allowed, ranked, per_page, offset)
+        else:
+            ids = _ranked_ids(terms, filters, source, params, rank if ranked else None, per_page, offset)
         hits = _hits(ids, highlight_terms(query) if query else [], labels, request)
     return Results(query, truncated, filters, hits, total, number, per_page, num_pages, facets, labels)
 
 
-def _counts(source, params, filters):
-    """(total, {facet: {value: count}}) in one statement: the matching facts are materialised
-    once, then grouped per facet under every *other* active filter."""
-    selects, all_params = [], list(params)
-    columns = ", ".join(f"e.{COLUMNS[name]}" for name in FACETS)
-    for name in (*FACETS, None):
-        conditions = [f"{COLUMNS[other]} = %s" for other in filters if other != name]
-        all_params.extend(value for other, value in filters.items() if other != name)
-        where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-        if name is None:
-            selects.append(f"SELECT 'total', NULL, COUNT(*) FROM m{where}")
-        else:
-            column = COLUMNS[name]
-            # As text: one column of the UNION holds every facet's values (PostgreSQL is strict).
-            selects.append(
-                f"SELECT '{name}', CAST({column} AS TEXT), COUNT(*) FROM m{where} GROUP BY {column}"
-            )
-    sql = f"WITH m AS MATERIALIZED (SELECT {columns} {source}) " + " UNION ALL ".join(selects)
+# --- SQLite: facts in the FTS5 rowid (migration 0004) -------------------------------------
+
+_FACTS_ID = "((rowid >> 32) & 65535)"
+_PAGE_ID = "(rowid & 4294967295)"
+
+
+def _fts5_where(match):
+    return (
+        ("FROM search_fts WHERE search_fts MATCH %s", [match]) if match else ("FROM search_fts WHERE 1=1", [])
+    )
+
+
+def _fts5_counts(match, filters):
+    """(total, {facet: {value: count}}, facts ids that pass the filters or None, matches
+    before the filters): one pass over the matches' rowids, counted per combination of
+    facts; each facet sums the combinations that satisfy every *other* active filter."""
+    source, params = _fts5_where(match)
     with connection.cursor() as cursor:
-        cursor.execute(sql, all_params)
+        cursor.execute(f"SELECT group_concat({_FACTS_ID}) {source}", params)
+        found = cursor.fetchone()[0]
+        if not found:
+            return 0, {name: {} for name in FACETS}, (set() if filters else None), 0
+        counted = {int(facts_id): count for facts_id, count in Counter(found.split(",")).items()}
+        facts, groups = _facts(cursor, counted)
+    if not filters:
+        matched = sum(counted.values())
+        return matched, _tally(counted, groups), None, matched
+    # The combinations that pass each active filter, then each facet over those that pass
+    # all the *other* filters.
+    passing = {
+        name: {facts_id for facts_id in counted if facts[facts_id][FACETS.index(name)] == value}
+        for name, value in filters.items()
+    }
+    allowed = set(counted).intersection(*passing.values())
+    facets = {}
+    for name in FACETS:
+        others = [ids for other, ids in passing.items() if other != name]
+        subset = counted
+        if others:
+            subset = {facts_id: counted[facts_id] for facts_id in set(counted).intersection(*others)}
+        facets[name] = _tally(subset, {name: groups[name]})[name]
+    return sum(counted[facts_id] for facts_id in allowed), facets, allowed, sum(counted.values())
+
+
+# (facts, groups) as last read outside a transaction; replaced whole, so threads share it.
+_cache = None
+
+
+def _facts(cursor, needed):
+    """({facts id: (kind, cause, method, court, year)}, _groups() of it) for at least the
+    needed ids.
+
+    Rows of search_facts are never deleted or changed, so an id read from committed data
+    keeps its meaning: outside a transaction the table is read once per process and again
+    only when an id is new. Inside one (where a rollback could give an id another meaning,
+    as between tests) it is read every time."""
+    global _cache
+    cached = not connection.in_atomic_block
+    current = _cache
+    if cached and current is not None and all(facts_id in current[0] for facts_id in needed):
+        return current
+    cursor.execute(
+        "SELECT id, kind, nullif(cause_id, 0), nullif(method_id, 0), nullif(court_id, 0), year FROM search_facts"
+    )
+    facts = {row[0]: row[1:] for row in cursor.fetchall()}
+    current = (facts, _groups(facts))
+    if cached:
+        _cache = current
+    return current
+
+
+def _groups(facts):
+    """{facet: {value: [facts ids]}} (values that are None, a news item's cause, left out)."""
+    groups = {name: {} for name in FACETS}
+    for facts_id, values in facts.items():
+        for name, value in zip(FACETS, values, strict=True):
+            if value is not None:
+                groups[name].setdefault(value, []).append(facts_id)
+    return groups
+
+
+def _tally(counted, groups):
+    """{facet: {value: matches}} from the matches per facts id; the sums run in C."""
+    facets = {}
+    for name, values in groups.items():
+        get = counted.get
+        counts = {}
+        for value, ids in values.items():
+            count = sum(map(get, ids, repeat(0, len(ids))))
+            if count:
+                counts[value] = count
+        facets[name] = counts
+    return facets
+
+
+def _fts5_ids(match, allowed, ranked, limit, offset):
+    """The page ids of one page of results: by relevance (bm25, newest first among equals)
+    or newest first, which FTS5 serves in rowid order without sorting."""
+    source, params = _fts5_where(match)
+    if allowed is not None:
+        source += f" AND {_FACTS_ID} IN ({', '.join(str(int(facts_id)) for facts_id in sorted(allowed))})"
+    rank = f"bm25(search_fts, {TITLE_WEIGHT}, {KEYWORDS_WEIGHT}, {BODY_WEIGHT}), " if ranked else ""
+    sql = f"SELECT {_PAGE_ID} {source} ORDER BY {rank}rowid DESC LIMIT %s OFFSET %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+
+def _counts(source, params, filters):
+    """(total, {facet: {value: count}}) from one pass over the matching entries: they are
+    counted per distinct combination of facts, and each facet sums the combinations that
+    satisfy every *other* active filter."""
+    columns = ", ".join(f"e.{COLUMNS[name]}" for name in FACETS)
+    sql = f"SELECT {columns}, COUNT(*) {source} GROUP BY {columns}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     facets = {name: {} for name in FACETS}
     total = 0
-    for name, value, count in rows:
-        if name == "total":
-            total = count
-        elif value is not None:
-            facets[name][value if name == "type" else int(value)] = count
+    active = [(index, name, filters[name]) for index, name in enumerate(FACETS) if name in filters]
+    for row in rows:
+        count = row[-1]
+        missed = [name for index, name, value in active if row[index] != value]
+        if not missed:
+            total += count
+        elif len(missed) > 1:
+            continue
+        for index, name in enumerate(FACETS):
+            value = row[index]
+            if value is not None and (not missed or missed[0] == name):
+                counts = facets[name]
+                counts[value] = counts.get(value, 0) + count
     return total, facets
 
 
 def _ranked_ids(terms, filters, source, params, rank, limit, offset):
-    """The page ids of one page of results, best first."""
-    if terms and not filters and connection.vendor == "sqlite":
-        # Rank inside FTS5 alone: no join for the rows that do not make the page.
-        sql = f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY {rank} LIMIT %s OFFSET %s"
-        sql_params = [*params, limit, offset]
-    else:
-        where, where_params = _where(filters)
-        order = f"{rank}, e.date DESC, e.page_id DESC" if rank else "e.date DESC, e.page_id DESC"
-        sql = f"SELECT e.page_id {source}{where} ORDER BY {order} LIMIT %s OFFSET %s"
-        sql_params = [*params, *where_params, limit, offset]
+    """PostgreSQL: the page ids of one page of results, best first (newest without a rank)."""
+    where, where_params = _where(filters)
+    order = f"{rank}, e.date DESC, e.page_id DESC" if rank else "e.date DESC, e.page_id DESC"
+    sql = f"SELECT e.page_id {source}{where} ORDER BY {order} LIMIT %s OFFSET %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, sql_params)
+        cursor.execute(sql, [*params, *where_params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
 
 
 def _hits(ids, words, labels, request):
-    from wagtail.models import Page
-
     if not ids:
         return []
     with connection.cursor() as cursor:
@@ -307,10 +427,18 @@ def _hits(ids, words, labels, request):
             ids,
         )
         by_id = {row[0]: row for row in cursor.fetchall()}
-    rows = [by_id[page_id] for page_id in ids if page_id in by_id]
+    return hits_from_rows([by_id[page_id] for page_id in ids if page_id in by_id], words, labels, request)
+
+
+def hits_from_rows(rows, words, labels, request):
+    """Hits, in the rows' order, from (page_id, kind, title, body, date, cause_id, method_id,
+    court_id) rows, highlighted on the original text. Both backends build their hits here,
+    so a visitor cannot tell which one answered."""
+    from wagtail.models import Page
+
     pattern = _pattern(words)
     # The index follows publication after each commit; a page unpublished since is never shown.
-    pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=ids)}
+    pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=[row[0] for row in rows])}
     hits = []
     for page_id, kind, title, body, date, cause_id, method_id, court_id in rows:
         page = pages.get(page_id)

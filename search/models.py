@@ -48,3 +48,23 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchOutbox(models.Model):
+    """Pages whose state the search engine has not yet taken (engine backend only).
+
+    A row is written in the same transaction as the publish, unpublish, move or delete, so
+    it survives a crash or an engine outage; after the commit the update is pushed and the
+    row removed. ``manage.py search_sync`` (and every later update) retries what is left.
+    """
+
+    page_id = models.BigIntegerField(primary_key=True)
+    queued_at = models.DateTimeField(db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "搜索引擎待同步条目"
+
+    def __str__(self):
+        return f"page {self.page_id}"

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 
-from search import embedded
+from search import backends, embedded
 
 FACET_LABELS = {"type": "类型", "cause": "案由", "method": "履行方式", "court": "法院", "year": "年份"}
 
@@ -44,7 +44,7 @@ def _facets(results, labels):
 
 def search_page(request):
     query = request.GET.get("q", "")
-    results = embedded.search(query, request.GET, request.GET.get("page"), request=request)
+    results = backends.search(query, request.GET, request.GET.get("page"), request=request)
     labels = results.labels
     active = []
     for name, value in results.filters.items():

@@ -213,6 +213,8 @@ LOGGING = {
         # WeasyPrint logs each step of every PDF at INFO ("Fetching and parsing CSS").
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The engine client warns on every failed request; search.engine logs an outage once.
+        "elastic_transport": {"level": "ERROR"},
     },
 }
 
@@ -227,21 +229,44 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
-# Search: the embedded database backend unless ELASTICSEARCH_URL names a cluster.
-# (The search app builds its own Chinese-aware case search on top; see search/.)
+# Search. ELASTICSEARCH_URL / _INDEX_PREFIX are read by the public case search (search/).
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "qthcourt_")
-if ELASTICSEARCH_URL:
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch8",
-            "URLS": [ELASTICSEARCH_URL],
-            "INDEX_PREFIX": ELASTICSEARCH_INDEX_PREFIX,
-            "TIMEOUT": 5,
-        }
+# The admin's searches (pages, choosers, snippets, images, documents) always use the
+# database: Wagtail's database backend with jieba segmentation (search/wagtail_backend.py).
+# After switching to it, `manage.py update_index` must run once to re-index existing text.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}
+
+# The public case search (search/): the embedded database backend, or Elasticsearch 8 /
+# an OpenSearch-compatible server when ELASTICSEARCH_URL is set (search/engine.py).
+# ANALYZER: cjk (built in everywhere), smartcn or ik_max_word on clusters with those plugins.
+# PLAIN_JSON: send plain application/json (OpenSearch 2/3 refuse Elasticsearch's
+# compatibility media type; Elasticsearch 8 accepts both). TIMEOUT: seconds a search may
+# take before the page answers from the embedded backend.
+SEARCH_ENGINE = {
+    "URL": ELASTICSEARCH_URL,
+    "INDEX_PREFIX": ELASTICSEARCH_INDEX_PREFIX,
+    "ANALYZER": os.environ.get("ELASTICSEARCH_ANALYZER", "cjk"),
+    "PLAIN_JSON": env_bool("ELASTICSEARCH_PLAIN_JSON", True),
+    "TIMEOUT": float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2")),
+    "BULK_TIMEOUT": float(os.environ.get("ELASTICSEARCH_BULK_TIMEOUT", "60")),
+}
+
+# Public page caching (portal/caching.py, deploy/nginx/): nginx keeps anonymous GETs of
+# public pages PAGE_CACHE_SECONDS (URLs without a query string, purged on every publish
+# through FRONTEND_CACHE_PURGE_URL, e.g. http://127.0.0.1:8081; unset = no purging) or
+# PAGE_CACHE_QUERY_SECONDS (filters, page 2, search: these cannot be purged by name).
+# Production also keeps them in each process (CACHES["pages"]); PAGE_CACHE_STAMP is the
+# file whose change after a publish makes every process forget them.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_QUERY_SECONDS = int(os.environ.get("PAGE_CACHE_QUERY_SECONDS", "1"))
+PAGE_CACHE_STAMP = Path(os.environ.get("PAGE_CACHE_STAMP", BASE_DIR / "var" / "page-cache-generation"))
+FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "")
+WAGTAILFRONTENDCACHE = {}
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {"BACKEND": "portal.caching.NginxPurgeBackend", "LOCATION": FRONTEND_CACHE_PURGE_URL}
     }
-else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.StaffLoginForm"
 

@@ -72,7 +72,7 @@ def test_production_reads_database_search_and_email_from_the_environment():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], "
-        "s.DATABASES['default']['NAME'], s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'], "
+        "s.DATABASES['default']['NAME'], s.SEARCH_ENGINE['URL'], s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'], "
         "s.EMAIL_BACKEND, s.EMAIL_HOST, s.ALLOWED_HOSTS, s.DEBUG, s.SESSION_COOKIE_SECURE)"
     )
     result = run_python(
@@ -89,7 +89,9 @@ def test_production_reads_database_search_and_email_from_the_environment():
         "django.db.backends.postgresql",
         "db.internal",
         "portal",
-        "wagtail.search.backends.elasticsearch8",
+        # The public search goes to the cluster; the admin's searches stay in the database.
+        "http://search.internal:9200",
+        "search.wagtail_backend",
         "django.core.mail.backends.smtp.EmailBackend",
         "smtp.court.example",
         "['www.court.example',",
@@ -102,13 +104,15 @@ def test_production_reads_database_search_and_email_from_the_environment():
 def test_without_environment_the_portal_runs_embedded():
     result = run_python(
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'], s.EMAIL_BACKEND)",
+        "print(s.DATABASES['default']['ENGINE'], repr(s.SEARCH_ENGINE['URL']), "
+        "s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'], s.EMAIL_BACKEND)",
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "wagtail.search.backends.database",
+        "''",
+        "search.wagtail_backend",
         "django.core.mail.backends.console.EmailBackend",
     ]
 

@@ -1,0 +1,27 @@
+"""The case search the public page calls: the engine when one is configured and answering,
+else the embedded backend. Both return the same Results; a fallback sets
+``results.fallback`` so the page can say so."""
+
+import logging
+
+from search import embedded, engine, sync
+
+logger = logging.getLogger(__name__)
+
+
+def search(query="", filters=None, page=1, per_page=10, request=None):
+    if engine.enabled() and not engine.is_resting():
+        try:
+            results = engine.search(query, filters, page, per_page, request, exclude_ids=sync.pending_ids())
+        except engine.ENGINE_ERRORS as error:
+            engine.record_failure(error, "检索")
+        except Exception as error:  # a bug must not cost the visitor the page either
+            logger.exception("搜索引擎检索出错，改由站内数据库检索应答。")
+            engine.record_failure(error, "检索")
+        else:
+            engine.record_success()
+            results.backend, results.fallback = "engine", False
+            return results
+    results = embedded.search(query, filters, page, per_page, request)
+    results.backend, results.fallback = "embedded", engine.enabled()
+    return results
