@@ -42,6 +42,10 @@ bench: system-test $(VENV)/.test-installed $(MESSAGES) $(DOCUMENT_FONT)
 	$(BIN)/python -m bench
 	@# 200 applications at once through gunicorn on PostgreSQL, production settings.
 	scripts/with-postgres.sh $(BIN)/python -m bench.concurrent_submissions
+	@# SIGKILL gunicorn mid-submissions and mid-import: no half-stored application or batch.
+	scripts/with-postgres.sh $(BIN)/python -m bench.crash_safety
+	@# gunicorn (production settings) behind the shipped nginx config, loaded with wrk.
+	scripts/with-postgres.sh $(BIN)/python -m bench.load_stack
 
 # The GB 2312 subset of Noto Serif CJK SC that PDF documents use first (~30 s, once).
 $(DOCUMENT_FONT): | $(VENV)/.run-installed

@@ -4,10 +4,12 @@ a published batch. Errors are `ListError` with a Chinese message for staff."""
 import re
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from honorroll.masking import mask_person_name
 from honorroll.models import ListBatch, ListEntry, Nomination, Objection, PartyKind
+from portal import caching
 from portal.models import Court
 
 
@@ -44,6 +46,19 @@ def public_names(entries):
         number = numbers[_same_person(entry.party_name)]
         result[entry] = masked[entry] if len(numbers) == 1 else f"{masked[entry]}{number}"
     return result
+
+
+def forget_public_pages(batch):
+    """After the commit: the cached list, the batch page and its downloads are purged."""
+    caching.forget_after_commit(
+        paths=[
+            reverse("honorroll:batch_list"),
+            *(
+                reverse(f"honorroll:{name}", args=[batch.pk])
+                for name in ("batch_detail", "download_csv", "download_xlsx")
+            ),
+        ]
+    )
 
 
 def _draft(batch):
@@ -116,6 +131,7 @@ def publish(batch, *, actor):
         batch.published_by = actor
         batch.revision = 1
         batch.save(update_fields=["status", "published_at", "published_by", "revision"])
+        forget_public_pages(batch)
     return batch
 
 
@@ -154,6 +170,7 @@ def decide_objection(objection, *, upheld, note, actor):
             batch.revision += 1
             batch.published_at = timezone.now()
             batch.save(update_fields=["revision", "published_at"])
+            forget_public_pages(batch)
     return objection
 
 

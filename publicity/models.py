@@ -81,8 +81,11 @@ class CaseFilters:
         self.active = {}
         for name in self.FIELDS:
             value = (params.get(name) or "").strip()
-            if value.isdigit() and len(value) <= 9:
-                self.active[name] = int(value)
+            # ASCII digits only ("²".isdigit() but int("²") fails) and a year a date can
+            # have (year=0 failed in the date lookup): a 500 otherwise.
+            number = int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+            if number is not None and (name != "year" or 1 <= number <= 9999):
+                self.active[name] = number
 
     def lookups(self, exclude=None):
         return {self.FIELDS[name][0]: value for name, value in self.active.items() if name != exclude}
@@ -162,6 +165,10 @@ class TypicalCaseIndexPage(RoutablePageMixin, Page):
                 "filter_query": filters.querystring(),
             },
         )
+
+    def get_cached_paths(self):
+        # The list and its RSS feed: what the frontend cache purges when a case changes.
+        return ["/", "/feed/"]
 
     @path("feed/")
     def feed(self, request):
@@ -256,6 +263,10 @@ class TypicalCasePage(Page):
     def keyword_list(self):
         return [word for word in re.split(r"[、，,；;\s]+", self.keywords) if word]
 
+    def cached_dependents(self):
+        """The cases whose "related cases" may show this one (portal/caching.py purges them)."""
+        return TypicalCasePage.objects.live().public().filter(cause_id=self.cause_id).exclude(pk=self.pk)
+
     def related_cases(self, limit=4):
         return (
             TypicalCasePage.objects.live()
@@ -287,6 +298,9 @@ class NewsIndexPage(RoutablePageMixin, Page):
             request,
             context_overrides={"articles": paginate(request, self.published_articles(), NEWS_PER_PAGE)},
         )
+
+    def get_cached_paths(self):
+        return ["/", "/feed/"]
 
     @path("feed/")
     def feed(self, request):

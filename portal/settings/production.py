@@ -44,9 +44,15 @@ WAGTAIL_PASSWORD_RESET_ENABLED = bool(os.environ.get("EMAIL_HOST"))
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", "/var/tmp/qthcourt-cache"))
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", "/var/tmp/qthcourt-cache"),
-    }
+    "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_DIR},
+    # Public pages kept in each process (portal/caching.py); a publish changes the stamp
+    # file in CACHE_DIR, which every process reads, and they forget them.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
+PAGE_CACHE_STAMP = Path(os.environ.get("PAGE_CACHE_STAMP", CACHE_DIR / "page-cache-generation"))
