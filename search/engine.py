@@ -174,7 +174,7 @@ def _findable_values(page_ids):
 
     values = {}
     for page in Page.objects.filter(pk__in=page_ids).specific():
-        if isinstance(page, indexing.indexed_models()) and indexing._is_findable(page):
+        if indexing.is_findable(page):
             values[page.pk] = indexing.entry_values(page)
     return values
 
@@ -264,15 +264,10 @@ def reindex(batch_size=1000, on_progress=None):
     es.indices.create(index=new, **body)
 
     def actions():
-        count = 0
-        for model in indexing.indexed_models():
-            related = ("court", "cause", "method") if model.__name__ == "TypicalCasePage" else ()
-            pages = model.objects.live().public().select_related(*related).order_by("pk")
-            for page in pages.iterator(chunk_size=batch_size):
-                yield {**_action(indexing.entry_values(page)), "_index": new}
-                count += 1
-                if on_progress and count % batch_size == 0:
-                    on_progress(count)
+        for count, values in enumerate(indexing.published_values(batch_size), start=1):
+            yield {**_action(values), "_index": new}
+            if on_progress and count % batch_size == 0:
+                on_progress(count)
 
     # Pages are read in this thread (the database connection is this thread's); several
     # bulk requests are in flight at once, so the engine analyses them on all its cores.

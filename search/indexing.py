@@ -228,8 +228,9 @@ def _resume_automerge(cursor, automerge):
         cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', %s)", [automerge])
 
 
-def _is_findable(page):
-    return page.live and not page.get_view_restrictions().exists()
+def is_findable(page):
+    """A page of an indexed model that is live and public now (a specific page)."""
+    return isinstance(page, indexed_models()) and page.live and not page.get_view_restrictions().exists()
 
 
 def update_page(page_id):
@@ -240,7 +241,7 @@ def update_page(page_id):
     page = page.specific if page is not None else None
     with transaction.atomic():
         SearchEntry.objects.filter(pk=page_id).delete()
-        if page is not None and isinstance(page, indexed_models()) and _is_findable(page):
+        if page is not None and is_findable(page):
             build_entry(entry_values(page)).save(force_insert=True)
 
 
@@ -248,7 +249,8 @@ def remove_page(page_id):
     SearchEntry.objects.filter(pk=page_id).delete()
 
 
-def _published_values(batch_size):
+def published_values(batch_size=2000):
+    """entry_values() of every page that should be in an index now (both backends read these)."""
     for model in indexed_models():
         related = ("court", "cause", "method") if model.__name__ == "TypicalCasePage" else ()
         pages = model.objects.live().public().select_related(*related).order_by("pk")
@@ -278,7 +280,7 @@ def rebuild(batch_size=BATCH_SIZE):
     """Replace the whole index by the published pages; returns how many were indexed."""
     with transaction.atomic():
         _clear()
-        return index_values(_published_values(batch_size))
+        return index_values(published_values(batch_size))
 
 
 # --- signals -----------------------------------------------------------------------------
