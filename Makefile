@@ -13,7 +13,7 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal
 
-.PHONY: run test bench lint system-run system-test clean
+.PHONY: run test bench fuzz lint system-run system-test clean
 
 # Chinese for the Wagtail admin strings Wagtail's own catalogue lacks (msgfmt: gettext).
 MESSAGES := portal/locale/zh_Hans/LC_MESSAGES/django.mo
@@ -31,7 +31,9 @@ test: system-test $(VENV)/.test-installed node_modules/.installed $(MESSAGES) $(
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	@# The whole suite on SQLite (browser tests included), then the tests marked
 	@# `postgres` against a private PostgreSQL cluster started for this run.
-	PORTAL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m "not postgres"
+	PORTAL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m "not postgres" --ignore=tests/fuzz
+	@# 1,000 generated inputs per public form and API endpoint, on both cores (tests/fuzz/).
+	$(BIN)/python -m pytest tests/fuzz -n 2
 	scripts/with-postgres.sh $(BIN)/python -m pytest -m postgres
 
 lint: $(VENV)/.test-installed
@@ -46,6 +48,10 @@ bench: system-test $(VENV)/.test-installed $(MESSAGES) $(DOCUMENT_FONT)
 	scripts/with-postgres.sh $(BIN)/python -m bench.crash_safety
 	@# gunicorn (production settings) behind the shipped nginx config, loaded with wrk.
 	scripts/with-postgres.sh $(BIN)/python -m bench.load_stack
+
+# The fuzz tests with 10x the examples of `make test` (random seed; tests/fuzz/).
+fuzz: $(VENV)/.test-installed $(MESSAGES) $(DOCUMENT_FONT)
+	FUZZ_PROFILE=deep $(BIN)/python -m pytest tests/fuzz -q -n 2
 
 # The GB 2312 subset of Noto Serif CJK SC that PDF documents use first (~30 s, once).
 $(DOCUMENT_FONT): | $(VENV)/.run-installed

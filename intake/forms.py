@@ -145,7 +145,11 @@ class CertificateApplicationForm(forms.Form):
     )
     phone = MobileField(label="手机号码", error_messages={"required": "请填写手机号码。"})
     email = forms.EmailField(
-        label="电子邮箱（选填）", required=False, error_messages={"invalid": "电子邮箱格式不正确。"}
+        label="电子邮箱（选填）",
+        required=False,
+        # The column's length (Django's form field would let 320 characters through).
+        max_length=Application._meta.get_field("email").max_length,
+        error_messages={"invalid": "电子邮箱格式不正确。", "max_length": "电子邮箱过长，请核对。"},
     )
     performed_on = forms.DateField(
         label="履行完毕日期",

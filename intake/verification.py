@@ -39,7 +39,10 @@ def verify(request):
         certificate = (
             Certificate.objects.select_related("application__cause", "court").filter(serial=serial).first()
         )
-        if certificate is None or not hmac.compare_digest(certificate.verification_code, code):
+        # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+        if certificate is None or not hmac.compare_digest(
+            certificate.verification_code.encode(), code.encode()
+        ):
             VERIFY_THROTTLE.failed(request)
             context["result"] = "not_found"
         else:

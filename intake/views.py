@@ -98,7 +98,8 @@ def _find_application(request, form):
 def _download(request, document_of, render_pdf, filename):
     """A document for the applicant who holds the tracking number and code (POST only, so
     the code never sits in a URL or a log)."""
-    form = StatusForm(request.POST or None)
+    # Bound on every POST: an empty body is told what is missing, like any other.
+    form = StatusForm(request.POST if request.method == "POST" else None)
     if request.method != "POST" or not form.is_valid():
         return render(
             request, "intake/status.html", {"form": form}, status=400 if request.method == "POST" else 405
@@ -145,7 +146,7 @@ def decision_download(request):
 
 @never_cache
 def application_status(request):
-    form = StatusForm(request.POST or None)
+    form = StatusForm(request.POST if request.method == "POST" else None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         application, status = _find_application(request, form)

@@ -1,6 +1,8 @@
 """Counting failures per client (status page, certificate verification, staff login) in
 the cache; `scope` narrows the count further (e.g. per username)."""
 
+import hashlib
+
 from django.core.cache import cache
 
 
@@ -10,7 +12,10 @@ class FailureThrottle:
 
     def _key(self, request, scope):
         client = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-        return f"{self.name}-failures:{client}:{scope}"
+        # The scope is user input (a username): hashed, so that any text makes a valid key
+        # for every cache backend and no username is written into cache file names.
+        digest = hashlib.sha256(str(scope).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return f"{self.name}-failures:{client}:{digest}"
 
     def blocked(self, request, scope=""):
         return cache.get(self._key(request, scope), 0) >= self.attempts

@@ -15,6 +15,12 @@ urlpatterns = [
     path("admin/second-factor/", otp.verify_view, name="staff_otp_verify"),
     path("admin/second-factor/setup/", otp.enroll_view, name="staff_otp_enroll"),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's password forms with the return URL kept on this site (portal/views.py).
+    path("documents/authenticate_with_password/<int:restriction_id>/", views.document_password),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        views.page_password,
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),
     path("apply/", include("intake.urls")),

@@ -1,8 +1,13 @@
+from functools import wraps
+
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found as django_page_not_found
+from wagtail import views as wagtail_views
+from wagtail.documents.views import serve as wagtail_document_views
 
 
 def page_not_found(request, exception=None):
@@ -29,3 +34,29 @@ def health(request):
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return JsonResponse({"status": "数据库不可用"}, status=503)
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def _local_return_url(view):
+    """Wagtail's password forms (private pages and documents) pass the hidden `return_url`
+    to `redirect()`, which takes a value without "/" or "." for a URL name: a tampered
+    value such as "abc" then fails with NoReverseMatch (a 500), and an off-site one goes to
+    LOGIN_REDIRECT_URL, a page this site does not have. Anything but a path on this site
+    becomes the home page; a missing value still gets the form's own error."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and request.POST.get("return_url"):
+            url = request.POST["return_url"]
+            if not (
+                url.startswith("/")
+                and url_has_allowed_host_and_scheme(url, request.get_host(), request.is_secure())
+            ):
+                request.POST = request.POST.copy()
+                request.POST["return_url"] = "/"
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+page_password = _local_return_url(wagtail_views.authenticate_with_password)
+document_password = _local_return_url(wagtail_document_views.authenticate_with_password)

@@ -124,6 +124,8 @@ BAD_INPUTS = [
     ("plaintiff_name", {"plaintiff_name": ""}, "请填写原告"),
     ("defendant_name", {"defendant_name": "··"}, "请填写名称"),
     ("phone", {"phone": "1234567"}, "手机号码应为 11 位数字"),
+    # Longer than the column (254): the form field alone would pass 320 (found by tests/fuzz).
+    ("email", {"email": "a" * 250 + "@example.com"}, "电子邮箱过长"),
     (
         "evidence",
         {"evidence": [receipt("receipt.pdf", b"MZ\x90\x00" + b"\x00" * 200)]},
@@ -255,6 +257,16 @@ def test_status_needs_the_matching_code(client):
     body = right.content.decode()
     assert "已提交，待审查" in body and "（2025）黑0902民初123号" in body and "提交申请" in body
     assert ID_NUMBER not in body and PHONE not in body
+
+
+@pytest.mark.parametrize("url", [STATUS, "/apply/status/certificate.pdf", "/apply/status/decision.pdf"])
+def test_status_post_without_form_fields_says_what_is_missing(client, url):
+    """A POST whose body holds no form fields (JSON, plain text) showed the empty form with
+    no message (a 400 without a word for the downloads)."""
+    response = client.generic("POST", url, b'{"tracking_number": "x"}', content_type="application/json")
+    body = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert "请填写受理编号" in body and "请填写查询码" in body
 
 
 def test_status_attempts_are_throttled(client):

@@ -204,3 +204,10 @@ def test_verification_attempts_are_throttled(client, certificate):
     assert blocked.status_code == 429 and "查询次数过多" in blocked.content.decode()
     assert "有效" not in BeautifulSoup(blocked.content, "html.parser").get_text()
     cache.clear()
+
+
+@pytest.mark.parametrize("code", ["验证码", "\x80", "ＡＢＣ１２３"])
+def test_verification_with_a_non_ascii_code_is_not_found(client, certificate, code):
+    """hmac.compare_digest raised TypeError on str with non-ASCII characters: a 500."""
+    response = client.get("/verify/", {"serial": certificate.serial, "code": code})
+    assert response.status_code == 200 and "未找到" in response.content.decode()

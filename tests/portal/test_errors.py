@@ -21,3 +21,66 @@ def test_health_check_reports_database_ok(client):
     assert response.status_code == 200
     assert response.content == b"ok"
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "content_type,body",
+    [
+        # No boundary: the multipart parser cannot start (MultiPartParserError).
+        ("multipart/form-data", b"x=1"),
+        # A file name longer than the parser accepts.
+        (
+            "multipart/form-data; boundary=b",
+            b'--b\r\nContent-Disposition: form-data; name="x"; filename="'
+            + b"a" * 5000
+            + b'"\r\n\r\nx\r\n--b--\r\n',
+        ),
+    ],
+)
+def test_a_malformed_upload_gets_a_chinese_400_page(home_page, content_type, body):
+    response = Client(raise_request_exception=False).generic(
+        "POST", "/apply/certificate/", body, content_type=content_type
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请求无法处理" in page and "未被保存" in page
+    assert "Bad Request" not in page
+
+
+def test_too_many_fields_get_a_chinese_400_page(home_page, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = Client(raise_request_exception=False).post(
+        "/apply/certificate/", "&".join(f"f{n}=1" for n in range(20)), "application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "请求无法处理" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "return_url", ["abc", "wagtailadmin_home", "https://evil.example/", "//evil.example/"]
+)
+def test_password_forms_keep_a_tampered_return_url_on_the_site(home_page, return_url):
+    """Wagtail's password forms passed any `return_url` to redirect(): "abc" was taken for
+    a URL name (NoReverseMatch, a 500) and an off-site one went to a page that does not exist."""
+    from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction, PageViewRestriction
+
+    password = BaseViewRestriction.PASSWORD
+    page_restriction = PageViewRestriction.objects.create(
+        page=home_page, restriction_type=password, password="s3cret-pass"
+    )
+    collection_restriction = CollectionViewRestriction.objects.create(
+        collection=Collection.get_first_root_node(), restriction_type=password, password="s3cret-pass"
+    )
+    for url in (
+        f"/_util/authenticate_with_password/{page_restriction.pk}/{home_page.pk}/",
+        f"/documents/authenticate_with_password/{collection_restriction.pk}/",
+    ):
+        client = Client()
+        response = client.post(url, {"password": "s3cret-pass", "return_url": return_url})
+        assert response.status_code == 302 and response["Location"] == "/", (url, response["Location"])
+        # A path on the site is still where the visitor goes back to.
+        response = client.post(url, {"password": "s3cret-pass", "return_url": "/news/?page=2"})
+        assert response["Location"] == "/news/?page=2"
+        # A wrong password changes nothing: the form again, with a Chinese message.
+        response = Client().post(url, {"password": "wrong", "return_url": return_url})
+        assert response.status_code == 200 and "密码错误" in response.content.decode()

@@ -152,6 +152,11 @@ def test_pagination_keeps_the_filters(client, index):
         {"page": "abc"},
         {"page": "0"},
         {"cause": "9" * 40},
+        # Were 500s: no such year for a date lookup, and a digit int() does not read.
+        {"year": "0"},
+        {"year": "764360326"},
+        {"year": "²"},
+        {"court": "²"},
     ],
 )
 def test_unknown_or_malformed_filters_are_ignored(client, index, params):
