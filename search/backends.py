@@ -9,10 +9,15 @@ from search import embedded, engine, sync
 logger = logging.getLogger(__name__)
 
 
+# More pages than this waiting for the engine: its index is too stale to answer from.
+MAX_PENDING = 1000
+
+
 def search(query="", filters=None, page=1, per_page=10, request=None):
-    if engine.enabled() and not engine.is_resting():
+    pending = sync.pending_ids() if engine.enabled() else set()
+    if engine.enabled() and not engine.is_resting() and len(pending) <= MAX_PENDING:
         try:
-            results = engine.search(query, filters, page, per_page, request, exclude_ids=sync.pending_ids())
+            results = engine.search(query, filters, page, per_page, request, exclude_ids=pending)
         except engine.ENGINE_ERRORS as error:
             engine.record_failure(error, "检索")
         except Exception as error:  # a bug must not cost the visitor the page either

@@ -223,3 +223,14 @@ def test_unknown_analyzer_is_refused(use_engine, settings):
     with pytest.raises(ValueError, match="ANALYZER"):
         engine.analyzer()
     assert sync.pending_ids() == set()
+
+
+def test_a_large_backlog_is_answered_from_the_database(use_engine):
+    """After a long outage the engine's index is too stale to trust until search_sync ran."""
+    from django.utils import timezone
+
+    SearchOutbox.objects.bulk_create(
+        SearchOutbox(page_id=900_000 + n, queued_at=timezone.now()) for n in range(backends.MAX_PENDING + 1)
+    )
+    results = backends.search("借贷")
+    assert results.backend == "embedded" and results.fallback
