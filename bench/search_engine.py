@@ -30,7 +30,13 @@ def _engine():
     server = OsmemServer.start(japanese=False)
     atexit.register(server.close)
     override_settings(
-        SEARCH_ENGINE={**settings.SEARCH_ENGINE, "URL": server.url, "INDEX_PREFIX": "bench_", "TIMEOUT": 10.0}
+        SEARCH_ENGINE={
+            **settings.SEARCH_ENGINE,
+            "URL": server.url,
+            "INDEX_PREFIX": "bench_",
+            "TIMEOUT": 10.0,
+            "SHARDS": 2,
+        }
     ).enable()
     _state["server"] = server
     return server

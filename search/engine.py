@@ -153,7 +153,11 @@ def _index_body():
     for field in ("title_n", "keywords_n", "body_n"):
         mapping["properties"][field]["analyzer"] = name
     return {
-        "settings": {"number_of_shards": 1, "number_of_replicas": 0, "max_result_window": MAX_WINDOW},
+        "settings": {
+            "number_of_shards": int(config().get("SHARDS", 1)),
+            "number_of_replicas": int(config().get("REPLICAS", 0)),
+            "max_result_window": MAX_WINDOW,
+        },
         "mappings": mapping,
     }
 

@@ -253,6 +253,10 @@ SEARCH_ENGINE = {
     "PLAIN_JSON": env_bool("ELASTICSEARCH_PLAIN_JSON", True),
     "TIMEOUT": float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2")),
     "BULK_TIMEOUT": float(os.environ.get("ELASTICSEARCH_BULK_TIMEOUT", "60")),
+    # Shards and replicas of a new index (search_reindex); bulk requests in flight at once.
+    "SHARDS": int(os.environ.get("ELASTICSEARCH_SHARDS", "1")),
+    "REPLICAS": int(os.environ.get("ELASTICSEARCH_REPLICAS", "0")),
+    "BULK_THREADS": int(os.environ.get("ELASTICSEARCH_BULK_THREADS", "4")),
 }
 
 # Public page caching (portal/caching.py, deploy/nginx/): nginx keeps anonymous GETs of
