@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from honorroll import publishing
 from honorroll.models import ListBatch, PartyKind
+from portal import caching
 from portal.models import CauseOfAction, Court
 from publicity.models import paginate
 
@@ -85,14 +86,20 @@ class EntryFilterForm(forms.Form):
         error_messages={"invalid_choice": "请从列表中选择案由，已忽略该条件。"},
     )
 
-    def __init__(self, data, *, entries):
+    def __init__(self, data, *, batch, entries):
         super().__init__(data)
-        courts = Court.objects.filter(pk__in=entries.values("court_id")).order_by("sort_order", "code")
-        causes = CauseOfAction.objects.filter(pk__in=entries.values("cause_id")).order_by(
-            "sort_order", "name"
-        )
-        self.fields["court"].choices = [("", "全部法院"), *courts.values_list("pk", "name")]
-        self.fields["cause"].choices = [("", "全部案由"), *causes.values_list("pk", "name")]
+
+        def read():
+            courts = Court.objects.filter(pk__in=entries.values("court_id")).order_by("sort_order", "code")
+            causes = CauseOfAction.objects.filter(pk__in=entries.values("cause_id")).order_by(
+                "sort_order", "name"
+            )
+            return list(courts.values_list("pk", "name")), list(causes.values_list("pk", "name"))
+
+        # Kept until the list changes (a publication or an objection forgets it).
+        courts, causes = caching.remembered(f"honor-roll-filters:{batch.pk}", read)
+        self.fields["court"].choices = [("", "全部法院"), *courts]
+        self.fields["cause"].choices = [("", "全部案由"), *causes]
 
     def active(self):
         """{name: value} of the filters that were given and are valid."""
@@ -125,7 +132,7 @@ def public_rows(batch):
 def batch_detail(request, pk):
     batch = get_object_or_404(published_batches(), pk=pk)
     entries = public_rows(batch)
-    form = EntryFilterForm(request.GET, entries=entries)
+    form = EntryFilterForm(request.GET, batch=batch, entries=entries)
     form.is_valid()  # invalid filters are reported on the form and left out
     active = form.active()
     page = paginate(request, apply_filters(entries, active), ENTRIES_PER_PAGE)

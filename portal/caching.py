@@ -25,8 +25,17 @@ generation changes first, then the affected URLs are purged from nginx. A respon
 rendering began under an older generation is neither kept nor marked for the proxy, so a
 page rendered from data read before the commit cannot be stored after the purge.
 (Several application servers need the stamp on a shared file system.)
+
+The same generation keys a per-process *data* cache (``remembered``) for what every
+public page reads before its own content: the site, the route from a URL to its page (with
+the page's view restrictions and reference data), the site settings, the filter tables.
+A page that is not in the page cache (a new query string, the first visit after a publish)
+is then rendered from its own queries only. Everything those data come from forgets them
+when it changes: publish, unpublish, move and delete of pages, view restrictions, sites,
+the site settings and the reference tables (courts, causes, performance methods).
 """
 
+import contextvars
 import hashlib
 import logging
 import os
@@ -80,6 +89,30 @@ def new_generation():
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
     partial.write_bytes(uuid.uuid4().hex.encode())
     os.replace(partial, path)  # atomic: readers see the old token or the new one
+
+
+# The generation read when the current anonymous public GET began (None outside one).
+_request_generation = contextvars.ContextVar("page_cache_generation", default=None)
+_MISSING = object()
+
+
+def remembered(key, compute):
+    """``compute()``, kept in this process until the content generation changes.
+
+    Only while an anonymous public GET is answered with the "pages" cache configured (the
+    same data for every visitor, read under the generation that request began with);
+    anywhere else (staff, forms, commands, tests without the cache) computed each time.
+    The value is stored pickled: every caller gets its own copy."""
+    generation = _request_generation.get()
+    cache = _cache() if generation is not None else None
+    if cache is None:
+        return compute()
+    full_key = "data:" + hashlib.md5(generation + key.encode(), usedforsecurity=False).hexdigest()
+    value = cache.get(full_key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(full_key, value, settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 def _cookie_names():
@@ -140,7 +173,12 @@ class PageCacheMiddleware:
             if kept is not None:
                 return kept
 
-        response = self.get_response(request)
+        token = _request_generation.set(generation)
+        try:
+            prime_site(request)
+            response = self.get_response(request)
+        finally:
+            _request_generation.reset(token)
         if not is_shareable(response) or content_generation() != generation:
             return response
         seconds = settings.PAGE_CACHE_QUERY_SECONDS if request.META.get("QUERY_STRING") else None
@@ -154,6 +192,95 @@ class PageCacheMiddleware:
             # as a purged URL does in nginx, query string or not.
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         return response
+
+
+# ---------------------------------------------------------------------------
+# The data every public page reads first, from the generation's data cache
+# ---------------------------------------------------------------------------
+
+
+def prime_site(request):
+    """The request's Wagtail site and site settings from the data cache: Wagtail and the
+    settings context processor look for them on the request before querying."""
+    from django.core.exceptions import DisallowedHost
+    from wagtail.models import Site
+
+    from portal.models import CourtSiteSettings
+
+    if _cache() is None:
+        return
+    try:
+        host, port = request.get_host(), request.get_port()
+    except DisallowedHost:
+        return  # answered 400 further in
+    site = remembered(f"site:{host}:{port}", lambda: Site.find_for_request(request))
+    request._wagtail_site = site  # what Site.find_for_request(request) looks for first
+    if site is not None:
+        court = remembered(f"settings:{site.pk}", lambda: CourtSiteSettings.for_site(site))
+        court._request = request  # as BaseSiteSetting.for_request leaves it
+        setattr(request, CourtSiteSettings.get_cache_attr_name(), court)
+
+
+def public_pages(queryset):
+    """``queryset.public()``: the pages outside every private section (Wagtail's view
+    restrictions), the sections read from the data cache."""
+    from django.db.models import Q
+    from wagtail.models import PageViewRestriction
+
+    paths = remembered(
+        "private-sections",
+        lambda: sorted(set(PageViewRestriction.objects.values_list("page__path", flat=True))),
+    )
+    private = Q()
+    for path in paths:
+        private |= Q(path__startswith=path)
+    return queryset.exclude(private) if private else queryset
+
+
+def _serve_restrictions(restrictions):
+    def get_view_restrictions():
+        return restrictions
+
+    return get_view_restrictions
+
+
+def prime_route(request, path):
+    """Wagtail's route for ``path`` (the serve view's argument) from the data cache: the
+    page found for the path (its reference data loaded, see ``cached_relations``), how
+    many path components led to it and its view restrictions. The rest of the path is
+    routed by the page itself (a routable page's sub-URLs). Wagtail's serve view takes the
+    route from ``request._wagtail_route_for_request`` (Page.route_for_request)."""
+    from django.http import Http404
+    from wagtail.models import Site
+
+    if _request_generation.get() is None or _cache() is None:
+        return
+    site = Site.find_for_request(request)
+    if site is None:
+        return
+    components = [component for component in path.split("/") if component]
+
+    def find():
+        root = site.root_page.localized.specific
+        try:
+            page = root.route(request, components).page
+        except Http404:
+            return None
+        for name in getattr(page, "cached_relations", ()):
+            getattr(page, name)
+        restrictions = list(page.get_view_restrictions())
+        return page, page.depth - root.depth, restrictions
+
+    found = remembered(f"route:{site.pk}:{'/'.join(components)}", find)
+    if found is None:
+        return  # Wagtail routes it (and answers 404)
+    page, consumed, restrictions = found
+    # check_view_restrictions (Wagtail's on_serve_page hook) asks the page for them.
+    page.get_view_restrictions = _serve_restrictions(restrictions)
+    try:
+        request._wagtail_route_for_request = page.route(request, components[consumed:])
+    except Http404:
+        request._wagtail_route_for_request = None
 
 
 class NginxPurgeBackend(HTTPBackend):
@@ -240,23 +367,96 @@ def page_changed(sender, instance, **kwargs):
     forget_after_commit(urls_showing(instance))
 
 
-def site_settings_changed(sender, instance, **kwargs):
-    """The court's name, address and hotline are on every page: purge every live page."""
+def every_live_page_url():
     from wagtail.models import Page
 
     urls = set()
     for page in Page.objects.live().filter(depth__gt=1).specific().iterator(chunk_size=500):
         urls.update(page_urls(page))
-    forget_after_commit(urls, paths=("/honor-roll/", "/search/"))
+    return urls
+
+
+def site_settings_changed(sender, instance, **kwargs):
+    """The court's name, address and hotline are on every page: purge every live page."""
+    forget_after_commit(every_live_page_url(), paths=("/honor-roll/", "/search/"))
+
+
+def site_changed(sender, instance, **kwargs):
+    """A site's host name or root page: every route and every page may change."""
+    forget_after_commit(every_live_page_url())
+
+
+def page_moved(sender, instance, url_path_before="", **kwargs):
+    """The page is at a new URL; the old one (and its subtree) must stop answering."""
+    from wagtail.models import Page, Site
+
+    urls = set(urls_showing(instance))
+    for descendant in Page.objects.descendant_of(instance).live().specific().iterator(chunk_size=500):
+        urls.update(page_urls(descendant))
+    for root in Site.get_site_root_paths():
+        if url_path_before.startswith(root.root_path):
+            urls.add(root.root_url + "/" + url_path_before.removeprefix(root.root_path))
+    forget_after_commit(urls)
+
+
+def restriction_changed(sender, instance, **kwargs):
+    """A page made private (or public again): it and every page under it."""
+    from wagtail.models import Page
+
+    try:
+        page = instance.page
+    except Page.DoesNotExist:  # deleted together with its page
+        forget_after_commit()
+        return
+    urls = set(urls_showing(page))
+    for descendant in Page.objects.descendant_of(page).live().specific().iterator(chunk_size=500):
+        urls.update(page_urls(descendant))
+    forget_after_commit(urls)
+
+
+# The reference tables public pages show, and the case field that points at each.
+REFERENCE_FIELDS = {
+    ("portal", "Court"): "court",
+    ("portal", "CauseOfAction"): "cause",
+    ("publicity", "PerformanceMethod"): "method",
+}
+
+
+def reference_changed(sender, instance, **kwargs):
+    """A court, cause or method renamed: the cases showing it, the case list and its
+    filters, the good-faith list (court names)."""
+    from publicity.models import TypicalCasePage
+
+    field = REFERENCE_FIELDS[(sender._meta.app_label, sender.__name__)]
+    urls = set()
+    for case in (
+        TypicalCasePage.objects.live().filter(**{f"{field}_id": instance.pk}).iterator(chunk_size=500)
+    ):
+        urls.update(urls_showing(case))
+    forget_after_commit(urls, paths=("/honor-roll/",))
 
 
 def connect_signals():
-    from wagtail.signals import page_published, page_unpublished
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from portal.models import CourtSiteSettings
 
     page_published.connect(page_changed, dispatch_uid="portal.caching.published")
     page_unpublished.connect(page_changed, dispatch_uid="portal.caching.unpublished")
-    from django.db.models.signals import post_save
-
+    post_page_move.connect(page_moved, dispatch_uid="portal.caching.moved")
     post_save.connect(site_settings_changed, sender=CourtSiteSettings, dispatch_uid="portal.caching.settings")
+    for signal in (post_save, post_delete):
+        name = "saved" if signal is post_save else "deleted"
+        signal.connect(site_changed, sender=Site, dispatch_uid=f"portal.caching.site.{name}")
+        signal.connect(
+            restriction_changed, sender=PageViewRestriction, dispatch_uid=f"portal.caching.restriction.{name}"
+        )
+        for app_label, model_name in REFERENCE_FIELDS:
+            signal.connect(
+                reference_changed,
+                sender=apps.get_model(app_label, model_name),
+                dispatch_uid=f"portal.caching.{model_name}.{name}",
+            )

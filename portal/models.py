@@ -8,6 +8,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal import caching
 from portal.blocks import BodyBlock, EntryPointBlock
 from portal.notice_text import NOTICE_SECTIONS, NOTICE_TITLE
 
@@ -178,7 +179,7 @@ class HomePage(Page):
         news_index = self.get_children().live().filter(slug="news").first()
         if news_index is None:
             return Page.objects.none()
-        return news_index.get_children().live().public().order_by("-first_published_at")[:limit]
+        return caching.public_pages(news_index.get_children().live()).order_by("-first_published_at")[:limit]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

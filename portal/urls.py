@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -40,7 +40,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
-    # Wagtail serves every page not caught above; it must stay last.
+    # Wagtail serves every page not caught above; it must stay last. Its page view is
+    # wrapped (the route from the data cache); its own pattern stays for reverse().
+    re_path(wagtail_urls.serve_pattern, views.serve),
     path("", include(wagtail_urls)),
 ]
 

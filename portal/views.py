@@ -9,6 +9,8 @@ from django.views.defaults import page_not_found as django_page_not_found
 from wagtail import views as wagtail_views
 from wagtail.documents.views import serve as wagtail_document_views
 
+from portal import caching
+
 
 def page_not_found(request, exception=None):
     """A Chinese 404 page in the site's layout (the site settings are in its context)."""
@@ -23,6 +25,13 @@ def server_error(request):
     """
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render())
+
+
+def serve(request, path):
+    """Wagtail's page view; for an anonymous visitor the route comes from the data cache
+    (portal/caching.py)."""
+    caching.prime_route(request, path)
+    return wagtail_views.serve(request, path)
 
 
 @never_cache

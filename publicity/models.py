@@ -1,11 +1,11 @@
 """Typical cases (典型案例) and news (宣传报道) published by the court's propaganda staff."""
 
 import re
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -14,6 +14,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from portal import caching
 from portal.blocks import BodyBlock
 from portal.models import CauseOfAction, Court
 from portal.validators import validate_case_number
@@ -68,13 +69,16 @@ class CaseFilters:
 
     Unknown or malformed values are ignored, so a hand-edited URL still shows the list.
     Each facet's counts apply every *other* active filter, so the filters combine.
+    Filters and counts work on the list's facts (TypicalCaseIndexPage.case_facts):
+    (pk, cause, method, court, year) of every published case.
     """
 
+    # name: (position in a fact, label)
     FIELDS = {
-        "cause": ("cause_id", "案由"),
-        "method": ("method_id", "履行方式"),
-        "court": ("court_id", "法院"),
-        "year": ("judgment_date__year", "年份"),
+        "cause": (1, "案由"),
+        "method": (2, "履行方式"),
+        "court": (3, "法院"),
+        "year": (4, "年份"),
     }
 
     def __init__(self, params):
@@ -87,39 +91,34 @@ class CaseFilters:
             if number is not None and (name != "year" or 1 <= number <= 9999):
                 self.active[name] = number
 
-    def lookups(self, exclude=None):
-        return {self.FIELDS[name][0]: value for name, value in self.active.items() if name != exclude}
+    def matches(self, fact, exclude=None):
+        return all(
+            fact[self.FIELDS[name][0]] == value for name, value in self.active.items() if name != exclude
+        )
 
-    def apply(self, queryset, exclude=None):
-        return queryset.filter(**self.lookups(exclude))
+    def matching(self, facts):
+        """The pks of the facts that pass every active filter, in the facts' order."""
+        return [fact[0] for fact in facts if self.matches(fact)]
 
-    def facets(self, base):
+    def facets(self, facts):
         """[(name, label, [(text, count, selected, query)])] for the filter panel; ``query``
         selects the option on top of the other filters, or removes it when selected."""
-        labels = {
-            "cause": dict(CauseOfAction.objects.values_list("pk", "name")),
-            "method": dict(PerformanceMethod.objects.values_list("pk", "name")),
-            "court": dict(Court.objects.values_list("pk", "name")),
-        }
+        labels = caching.remembered("case-filter-labels", filter_labels)
         facets = []
-        for name, (field, label) in self.FIELDS.items():
-            rows = (
-                self.apply(base, exclude=name)
-                .values(field)
-                .annotate(n=Count("pk"))
-                .order_by("-" + field if name == "year" else "-n")
-            )
+        for name, (position, label) in self.FIELDS.items():
+            counts = Counter(fact[position] for fact in facts if self.matches(fact, exclude=name))
+            if name == "year":
+                order = sorted(counts, reverse=True)
+            else:
+                order = sorted(counts, key=lambda value: (-counts[value], value))
             options = []
-            for row in rows:
-                value = row[field]
-                if value is None:
-                    continue
+            for value in order:
                 text = f"{value}年" if name == "year" else labels[name].get(value)
                 if text is None:
                     continue
                 selected = self.active.get(name) == value
                 options.append(
-                    (text, row["n"], selected, self.querystring(**{name: None if selected else value}))
+                    (text, counts[value], selected, self.querystring(**{name: None if selected else value}))
                 )
             facets.append((name, label, options))
         return facets
@@ -129,6 +128,14 @@ class CaseFilters:
         params = dict(self.active)
         params.update(changes)
         return "&".join(f"{name}={value}" for name, value in params.items() if value is not None)
+
+
+def filter_labels():
+    return {
+        "cause": dict(CauseOfAction.objects.values_list("pk", "name")),
+        "method": dict(PerformanceMethod.objects.values_list("pk", "name")),
+        "court": dict(Court.objects.values_list("pk", "name")),
+    }
 
 
 class TypicalCaseIndexPage(RoutablePageMixin, Page):
@@ -143,24 +150,40 @@ class TypicalCaseIndexPage(RoutablePageMixin, Page):
         verbose_name = "典型案例栏目"
 
     def published_cases(self):
-        return (
+        return caching.public_pages(
             TypicalCasePage.objects.child_of(self)
             .live()
-            .public()
             .select_related("court", "cause", "method")
             .order_by("-performance_date", "-pk")
         )
 
+    def case_facts(self):
+        """(pk, cause, method, court, year) of every published case, newest first: what the
+        list's filters, counts and pages are computed from (kept in the data cache)."""
+
+        def read():
+            rows = self.published_cases().values_list(
+                "pk", "cause_id", "method_id", "court_id", "judgment_date"
+            )
+            return [(pk, cause, method, court, date.year) for pk, cause, method, court, date in rows]
+
+        return caching.remembered(f"case-facts:{self.pk}", read)
+
     @path("")
     def case_list(self, request):
-        base = self.published_cases()
+        facts = self.case_facts()
         filters = CaseFilters(request.GET)
-        cases = paginate(request, filters.apply(base), CASES_PER_PAGE)
+        cases = paginate(request, filters.matching(facts), CASES_PER_PAGE)
+        # The facts hold only published cases of this list; one unpublished since they were
+        # read is left out of the page.
+        rows = TypicalCasePage.objects.live().filter(pk__in=cases.object_list)
+        shown = {case.pk: case for case in rows.select_related("court", "cause", "method")}
+        cases.object_list = [shown[pk] for pk in cases.object_list if pk in shown]
         return self.render(
             request,
             context_overrides={
                 "cases": cases,
-                "facets": filters.facets(base),
+                "facets": filters.facets(facts),
                 "filters": filters,
                 "filter_query": filters.querystring(),
             },
@@ -227,6 +250,9 @@ class TypicalCasePage(Page):
     ]
     parent_page_types = ["publicity.TypicalCaseIndexPage"]
     subpage_types = []
+    # Loaded with the page when its route is kept in the data cache (portal/caching.py);
+    # a change to one of these tables forgets it.
+    cached_relations = ("court", "cause", "method")
 
     class Meta:
         verbose_name = "典型案例"
@@ -265,12 +291,15 @@ class TypicalCasePage(Page):
 
     def cached_dependents(self):
         """The cases whose "related cases" may show this one (portal/caching.py purges them)."""
-        return TypicalCasePage.objects.live().public().filter(cause_id=self.cause_id).exclude(pk=self.pk)
+        return (
+            caching.public_pages(TypicalCasePage.objects.live())
+            .filter(cause_id=self.cause_id)
+            .exclude(pk=self.pk)
+        )
 
     def related_cases(self, limit=4):
         return (
-            TypicalCasePage.objects.live()
-            .public()
+            caching.public_pages(TypicalCasePage.objects.live())
             .filter(cause_id=self.cause_id)
             .exclude(pk=self.pk)
             .select_related("court", "method")
@@ -290,7 +319,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         verbose_name = "新闻栏目"
 
     def published_articles(self):
-        return ArticlePage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        return caching.public_pages(ArticlePage.objects.child_of(self).live()).order_by("-date", "-pk")
 
     @path("")
     def article_list(self, request):

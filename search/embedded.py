@@ -20,6 +20,7 @@ from itertools import repeat
 from django.db import connection
 from django.utils.safestring import mark_safe
 
+from portal import caching
 from search import segment
 from search.models import SearchEntry
 
@@ -211,7 +212,12 @@ def snippet(text, pattern, length=SNIPPET_LENGTH):
 
 
 def _labels():
-    """{facet: {value: Chinese name}} for the results page, read in one statement."""
+    """{facet: {value: Chinese name}} for the results page (kept in the data cache)."""
+    return caching.remembered("search-labels", _read_labels)
+
+
+def _read_labels():
+    """The labels, read in one statement."""
     from portal.models import CauseOfAction, Court
     from publicity.models import PerformanceMethod
 
@@ -438,7 +444,8 @@ def hits_from_rows(rows, words, labels, request):
 
     pattern = _pattern(words)
     # The index follows publication after each commit; a page unpublished since is never shown.
-    pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=[row[0] for row in rows])}
+    live = caching.public_pages(Page.objects.live())
+    pages = {page.pk: page for page in live.filter(pk__in=[row[0] for row in rows])}
     hits = []
     for page_id, kind, title, body, date, cause_id, method_id, court_id in rows:
         page = pages.get(page_id)
