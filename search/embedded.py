@@ -445,7 +445,9 @@ def hits_from_rows(rows, words, labels, request):
     pattern = _pattern(words)
     # The index follows publication after each commit; a page unpublished since is never shown.
     live = caching.public_pages(Page.objects.live())
-    pages = {page.pk: page for page in live.filter(pk__in=[row[0] for row in rows])}
+    # Only what the link needs (Page.get_url: the path under the site root).
+    found = live.filter(pk__in=[row[0] for row in rows]).only("url_path", "path", "depth", "locale_id")
+    pages = {page.pk: page for page in found}
     hits = []
     for page_id, kind, title, body, date, cause_id, method_id, court_id in rows:
         page = pages.get(page_id)
