@@ -56,6 +56,27 @@ def test_too_many_fields_get_a_chinese_400_page(home_page, settings):
     assert "请求无法处理" in response.content.decode()
 
 
+def test_an_expired_form_gets_a_chinese_page_and_nothing_is_stored(home_page):
+    from intake.models import Application
+
+    # A form opened long ago (or with cookies blocked): the CSRF check fails.
+    response = Client(enforce_csrf_checks=True).post("/apply/certificate/", {"party_name": "张三"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "页面已过期" in page and "未被保存" in page and "刷新页面" in page
+    assert "Forbidden" not in page and "CSRF" not in page
+    assert Application.objects.count() == 0
+
+
+@override_settings(ROOT_URLCONF="tests.portal.urls_failing", DEBUG=False)
+def test_a_forbidden_page_is_chinese(demo_content):
+    response = Client(raise_request_exception=False).get("/forbidden/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "无权访问" in page and "12368" in page
+    assert "Forbidden" not in page
+
+
 @pytest.mark.parametrize(
     "return_url", ["abc", "wagtailadmin_home", "https://evil.example/", "//evil.example/"]
 )

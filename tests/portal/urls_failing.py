@@ -1,5 +1,6 @@
-"""A URLconf with a view that fails, to see what a visitor gets from a server error."""
+"""A URLconf with views that fail, to see what a visitor gets from a server error or a refusal."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
 
@@ -7,7 +8,15 @@ def broken_view(request):
     raise RuntimeError("secret-internal-detail: applicant 230902199001011234")
 
 
-urlpatterns = [path("broken/", broken_view), path("", include("portal.urls"))]
+def forbidden_view(request):
+    raise PermissionDenied
+
+
+urlpatterns = [
+    path("broken/", broken_view),
+    path("forbidden/", forbidden_view),
+    path("", include("portal.urls")),
+]
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
