@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from portal import caching
 from portal.blocks import BodyBlock
+from portal.facets import facet_options
 from portal.models import CauseOfAction, Court
 from portal.validators import validate_case_number
 from publicity.blocks import CASE_SECTIONS, CaseBodyBlock
@@ -107,19 +108,13 @@ class CaseFilters:
         facets = []
         for name, (position, label) in self.FIELDS.items():
             counts = Counter(fact[position] for fact in facts if self.matches(fact, exclude=name))
-            if name == "year":
-                order = sorted(counts, reverse=True)
-            else:
-                order = sorted(counts, key=lambda value: (-counts[value], value))
-            options = []
-            for value in order:
-                text = f"{value}年" if name == "year" else labels[name].get(value)
-                if text is None:
-                    continue
-                selected = self.active.get(name) == value
-                options.append(
-                    (text, counts[value], selected, self.querystring(**{name: None if selected else value}))
-                )
+            options = facet_options(
+                name,
+                counts,
+                labels.get(name, {}),
+                self.active.get(name),
+                lambda value, name=name: self.querystring(**{name: value}),
+            )
             facets.append((name, label, options))
         return facets
 

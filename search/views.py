@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 
+from portal.facets import facet_options
 from search import backends, embedded
 
 FACET_LABELS = {"type": "类型", "cause": "案由", "method": "履行方式", "court": "法院", "year": "年份"}
@@ -22,21 +23,13 @@ def _facets(results, labels):
     on top of the others; counts already combine with the other active filters."""
     facets = []
     for name in embedded.FACETS:
-        counts = results.facets.get(name, {})
-        if name == "year":
-            values = sorted(counts, reverse=True)
-        else:
-            values = sorted(counts, key=lambda value: (-counts[value], str(value)))
-        options = []
-        for value in values:
-            text = f"{value}年" if name == "year" else labels[name].get(value)
-            if text is None:
-                continue
-            selected = results.filters.get(name) == value
-            change = {name: None if selected else value}
-            options.append(
-                (text, counts[value], selected, _querystring(results.query, results.filters, **change))
-            )
+        options = facet_options(
+            name,
+            results.facets.get(name, {}),
+            labels.get(name, {}),
+            results.filters.get(name),
+            lambda value, name=name: _querystring(results.query, results.filters, **{name: value}),
+        )
         if options:
             facets.append((name, FACET_LABELS[name], options))
     return facets
