@@ -1,5 +1,8 @@
 """The public application form. Every message tells the applicant what to fix, in Chinese."""
 
+import re
+import secrets
+
 import filetype
 from django import forms
 from django.utils import timezone
@@ -12,12 +15,14 @@ from intake.models import (
     DocumentType,
     FeePaymentMethod,
     PartyKind,
+    submission_key_hash,
 )
 from portal.identifiers import IdentifierError, parse_case_number, validate_credit_code, validate_resident_id
 from portal.models import CauseOfAction, Court
 from portal.validators import CaseNumberField, MobileField, court_mismatch
 
 MAX_EVIDENCE_FILES = 5
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Sniffed from the bytes, never from the file name.
 EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
@@ -166,6 +171,19 @@ class CertificateApplicationForm(forms.Form):
     consent_list = forms.BooleanField(
         label="我另行同意将自动履行情况列入诚信履行名单并向有关部门推送（可选）", required=False
     )
+    # A random key per opened form (see Application.submission_key_hash); anything else sent
+    # in its place is ignored, never an error the applicant could not see or correct.
+    submission_key = forms.CharField(required=False, widget=forms.HiddenInput, strip=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resubmission_of = None
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", secrets.token_urlsafe(24))
+
+    def clean_submission_key(self):
+        key = self.cleaned_data.get("submission_key") or ""
+        return key if SUBMISSION_KEY.fullmatch(key) else ""
 
     def clean_performed_on(self):
         performed_on = self.cleaned_data["performed_on"]
@@ -211,7 +229,15 @@ class CertificateApplicationForm(forms.Form):
                 id_number_hash=crypto.keyed_hash(data["id_number"]),
                 status__in=Application.PENDING,
             )
-            if duplicate.exists():
+            key = data.get("submission_key")
+            same_form = (
+                duplicate.filter(submission_key_hash=submission_key_hash(key)).first() if key else None
+            )
+            if same_form is not None:
+                # This very form was sent before (a lost answer, a second click): the
+                # applicant gets its receipt again (intake.views), nothing new is stored.
+                self.resubmission_of = same_form
+            elif duplicate.exists():
                 raise forms.ValidationError(
                     "您已就该案提交过申请，正在办理中，请勿重复提交；可凭受理编号和查询码查询进度。"
                 )

@@ -70,6 +70,11 @@ def new_tracking_number(prefix="ZS"):
     return f"{prefix}{today}-" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(6))
 
 
+def submission_key_hash(key):
+    """What is stored of a form's submission key (see Application.submission_key_hash)."""
+    return crypto.keyed_hash("submission:" + key)
+
+
 def new_access_code():
     """8 characters from a 31-letter alphabet: ~40 bits, with attempts throttled."""
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
@@ -109,6 +114,9 @@ class Application(models.Model):
     # The access code, encrypted, only until the applicant has been told it: a notification
     # that failed is retried from it (`manage.py retry_notifications`), then it is erased.
     pending_notice_encrypted = models.TextField("待发送的查询码（加密）", blank=True, editable=False)
+    # A keyed hash of the random key in the form page that sent the application: the same
+    # form sent again (the answer was lost on the way) gets the receipt again, not a refusal.
+    submission_key_hash = models.CharField("提交标识（哈希）", max_length=64, blank=True, editable=False)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED)
 
     court = models.ForeignKey(Court, verbose_name="法院", on_delete=models.PROTECT, related_name="+")
@@ -241,6 +249,7 @@ class ApplicationEvent(models.Model):
     class Action(models.TextChoices):
         SUBMITTED = "submitted", "提交申请"
         NOTIFIED = "notified", "发送受理通知"
+        RESUBMITTED = "resubmitted", "重复提交（已重新发放查询码）"
         ASSIGNED = "assigned", "分配承办人"
         VIEWED_ID = "viewed_id", "查看完整证件号码"
         CONFIRMED = "confirmed", "记录原告确认"

@@ -24,6 +24,7 @@ from intake.models import (
     FeeReductionRequest,
     new_access_code,
     new_tracking_number,
+    submission_key_hash,
 )
 from intake.notifiers import get_notifier
 
@@ -75,6 +76,8 @@ def _new_application(data, kind, access_code, file_field, staged):
     application.id_number = data["id_number"]
     application.phone = data["phone"]
     application.set_access_code(access_code)
+    if data.get("submission_key"):
+        application.submission_key_hash = submission_key_hash(data["submission_key"])
     application.save()
     if kind == ApplicationKind.FEE_REDUCTION:
         FeeReductionRequest.objects.create(
@@ -99,6 +102,19 @@ def _new_application(data, kind, access_code, file_field, staged):
         )
     application.record(ApplicationEvent.Action.SUBMITTED)
     return application
+
+
+def receipt_again(application):
+    """The same form was sent again after the application was stored (the answer was lost
+    on the way, or a second click): a new access code for the same application, shown and
+    sent again; the old code stops working, since only this answer will be seen."""
+    access_code = new_access_code()
+    with transaction.atomic():
+        application.set_access_code(access_code)
+        application.save(update_fields=["access_code_hash", "pending_notice_encrypted"])
+        application.record(ApplicationEvent.Action.RESUBMITTED)
+        transaction.on_commit(lambda: notify_submitted(application, access_code))
+    return access_code
 
 
 def notify_submitted(application, access_code):

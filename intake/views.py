@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from intake.documents import certificate_pdf, fee_decision_pdf
 from intake.forms import CertificateApplicationForm, FeeReductionApplicationForm
 from intake.models import Application, ApplicationEvent, ApplicationKind, FeePolicySettings, expected_fee
-from intake.services import submit_application
+from intake.services import receipt_again, submit_application
 from portal.throttle import FailureThrottle
 
 # 10 failed look-ups per client per 15 minutes.
@@ -33,12 +33,20 @@ def _apply(request, form_class):
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
-            application, access_code = submit_application(form.cleaned_data, form_class.kind)
+            application = form.resubmission_of
+            if application is not None:
+                access_code = receipt_again(application)
+            else:
+                application, access_code = submit_application(form.cleaned_data, form_class.kind)
             # Shown once, in this response; the stored copy is encrypted and erased once sent.
             return render(
                 request,
                 "intake/submitted.html",
-                {"application": application, "access_code": access_code},
+                {
+                    "application": application,
+                    "access_code": access_code,
+                    "again": application is form.resubmission_of,
+                },
             )
     else:
         form = form_class()
