@@ -1,5 +1,7 @@
 """The shipped nginx configuration (deploy/nginx/) rendered for loopback in front of the
-live server: nginx is started per test (fresh cache), purges go to its PURGE server."""
+live server: nginx is started per test (fresh cache), purges go to its PURGE server. The
+application's own caches (portal/caching.py) are on as in production: the "pages" cache of
+the process and a content-generation stamp of the test's own."""
 
 import os
 
@@ -13,7 +15,26 @@ DEPLOY = [pytest.mark.deploy, pytest.mark.django_db(transaction=True, serialized
 
 
 @pytest.fixture
-def proxy(live_server, settings, tmp_path):
+def page_cache(settings, tmp_path):
+    """CACHES["pages"] (local memory) and a PAGE_CACHE_STAMP of this test, as in production
+    (portal/settings/production.py): public pages and the data cache are kept in the
+    process. Returns the (empty) cache."""
+    from django.core.cache import caches
+
+    from portal import caching
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
+    }
+    settings.PAGE_CACHE_STAMP = tmp_path / "page-cache-generation"
+    caching.new_generation()  # a generation no earlier test kept anything under
+    caches["pages"].clear()
+    return caches["pages"]
+
+
+@pytest.fixture
+def proxy(live_server, page_cache, settings, tmp_path):
     """nginx in front of the live server; publishing purges through it. Returns the proxy."""
     reason = loopback.missing()
     if reason:
@@ -28,7 +49,6 @@ def proxy(live_server, settings, tmp_path):
         (tmp_path / name).mkdir()
     host = live_server.url.removeprefix("http://")
     nginx = loopback.LoopbackProxy(host, tmp_path / "static", tmp_path / "media", tmp_path / "private")
-    settings.PAGE_CACHE_STAMP = tmp_path / "page-cache-generation"
     settings.WAGTAILFRONTENDCACHE = {
         "nginx": {"BACKEND": "portal.caching.NginxPurgeBackend", "LOCATION": nginx.purge_url}
     }

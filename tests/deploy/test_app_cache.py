@@ -9,19 +9,6 @@ from publicity.models import TypicalCasePage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
-    }
-    settings.PAGE_CACHE_STAMP = tmp_path / "page-cache-generation"
-    from django.core.cache import caches
-
-    caches["pages"].clear()
-    return caches["pages"]
-
-
 def test_an_anonymous_get_is_answered_from_the_cache(demo_content, page_cache, django_assert_num_queries):
     case = TypicalCasePage.objects.live().first()
     first = Client().get(case.url)
@@ -53,7 +40,7 @@ def test_staff_and_forms_never_get_a_cached_page(demo_content, page_cache, admin
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_publish_is_visible_at_once(demo_content, page_cache):
+def test_a_publish_is_visible_at_once(page_cache, demo_content):
     case = TypicalCasePage.objects.live().first()
     assert "更正后的标题" not in Client().get(case.url).text
     assert "更正后的标题" not in Client().get("/cases/?cause=1").text
