@@ -41,8 +41,9 @@ if settings.DEBUG:
 
 urlpatterns += [
     # Wagtail serves every page not caught above; it must stay last. Its page view is
-    # wrapped (the route from the data cache); its own pattern stays for reverse().
-    re_path(wagtail_urls.serve_pattern, views.serve),
+    # wrapped (the route from the data cache); its own patterns stay for its /_util/ views
+    # (login for private pages) and for reverse().
+    re_path(r"^(?!_util/)" + wagtail_urls.serve_pattern.removeprefix("^"), views.serve),
     path("", include(wagtail_urls)),
 ]
 

@@ -4,20 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0004_fee_reduction'),
+        ("intake", "0004_fee_reduction"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='submission_key_hash',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='提交标识（哈希）'),
+            model_name="application",
+            name="submission_key_hash",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, verbose_name="提交标识（哈希）"
+            ),
         ),
         migrations.AlterField(
-            model_name='applicationevent',
-            name='action',
-            field=models.CharField(choices=[('submitted', '提交申请'), ('notified', '发送受理通知'), ('resubmitted', '重复提交（已重新发放查询码）'), ('assigned', '分配承办人'), ('viewed_id', '查看完整证件号码'), ('confirmed', '记录原告确认'), ('approved', '批准'), ('rejected', '不予批准'), ('revoked', '撤销证明书')], max_length=20, verbose_name='操作'),
+            model_name="applicationevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "提交申请"),
+                    ("notified", "发送受理通知"),
+                    ("resubmitted", "重复提交（已重新发放查询码）"),
+                    ("assigned", "分配承办人"),
+                    ("viewed_id", "查看完整证件号码"),
+                    ("confirmed", "记录原告确认"),
+                    ("approved", "批准"),
+                    ("rejected", "不予批准"),
+                    ("revoked", "撤销证明书"),
+                ],
+                max_length=20,
+                verbose_name="操作",
+            ),
         ),
     ]
