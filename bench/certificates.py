@@ -3,6 +3,7 @@
 import datetime
 
 from bench.harness import benchmark
+from bench.sample_application import ID_NUMBER, PARTIES, PHONE
 
 
 def _certificate():
@@ -18,18 +19,12 @@ def _certificate():
         document_type="mediation",
         document_date=datetime.date(2025, 6, 10),
         cause=CauseOfAction.objects.get(name="民间借贷纠纷"),
-        plaintiff_name="李某",
-        plaintiff_kind="person",
-        defendant_name="杨某",
-        defendant_kind="person",
-        applicant_role="defendant",
-        applicant_name="杨某",
-        applicant_kind="person",
+        **PARTIES,
         performed_on=datetime.date(2025, 6, 18),
         consented_processing_at=datetime.datetime.now(datetime.UTC),
     )
-    application.id_number = "11010519491231002X"
-    application.phone = "13912345678"
+    application.id_number = ID_NUMBER
+    application.phone = PHONE
     application.set_access_code("BENCH234")
     application.save()
     return Certificate.objects.create(

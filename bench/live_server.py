@@ -27,6 +27,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from bench.sample_application import certificate_application
+
 ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"0" * 200_000  # a ~200 KB receipt
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -251,27 +253,9 @@ def csrf_token(response):
     return re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
 
 
-def application_data(court_pk, cause_pk, number):
-    """A complete certificate application for case number `number`."""
-    return {
-        "court": court_pk,
-        "case_number": f"(2025)黑0902民初{number}号",
-        "document_type": "mediation",
-        "document_date": "2025-06-10",
-        "cause": cause_pk,
-        "plaintiff_name": "李某",
-        "plaintiff_kind": "person",
-        "defendant_name": "杨某",
-        "defendant_kind": "person",
-        "applicant_role": "defendant",
-        "applicant_name": "杨某",
-        "applicant_kind": "person",
-        "id_number": "11010519491231002X",
-        "phone": "13912345678",
-        "email": "yang@example.com",
-        "performed_on": "2025-06-18",
-        "consent_processing": "on",
-    }
+# A complete certificate application for case number `number`: application_data(court_pk,
+# cause_pk, number) (bench/concurrent_submissions.py, bench/crash_safety.py).
+application_data = certificate_application
 
 
 def open_application_form(base, path="/apply/certificate/"):

@@ -68,23 +68,33 @@ def _match(terms, *, quote, prefix, and_, or_, last_is_prefix=False, operator="a
     return joiner(clauses)
 
 
+def _query_syntax(*, empty, quote, prefix_mark, and_, or_):
+    """A function (terms, **_match's options) -> query text in one database's syntax: `empty`
+    for no terms; each word quoted by `quote`, a prefix followed by `prefix_mark`, clauses
+    joined by the `and_` or `or_` operator inside parentheses."""
+
+    def query(terms, **options):
+        if not terms:
+            return empty
+        return _match(
+            terms,
+            quote=quote,
+            prefix=lambda word: quote(word) + prefix_mark,
+            and_=lambda clauses: "(" + f" {and_} ".join(clauses) + ")",
+            or_=lambda clauses: "(" + f" {or_} ".join(clauses) + ")",
+            **options,
+        )
+
+    return query
+
+
 # SQLite FTS5: tokens never contain punctuation (segment turns it into spaces), the quote
 # is doubled all the same. An empty string "" is a phrase of no tokens, which matches nothing.
 def _fts5_quote(word):
     return '"' + word.replace('"', '""') + '"'
 
 
-def _fts5(terms, **options):
-    if not terms:
-        return '""'
-    return _match(
-        terms,
-        quote=_fts5_quote,
-        prefix=lambda word: _fts5_quote(word) + "*",
-        and_=lambda clauses: "(" + " AND ".join(clauses) + ")",
-        or_=lambda clauses: "(" + " OR ".join(clauses) + ")",
-        **options,
-    )
+_fts5 = _query_syntax(empty='""', quote=_fts5_quote, prefix_mark="*", and_="AND", or_="OR")
 
 
 # PostgreSQL to_tsquery: each token a quoted lexeme. An empty operand '' is a syntax error
@@ -93,17 +103,7 @@ def _tsquery_quote(word):
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _tsquery(terms, **options):
-    if not terms:
-        return "('x' & !'x')"
-    return _match(
-        terms,
-        quote=_tsquery_quote,
-        prefix=lambda word: _tsquery_quote(word) + ":*",
-        and_=lambda clauses: "(" + " & ".join(clauses) + ")",
-        or_=lambda clauses: "(" + " | ".join(clauses) + ")",
-        **options,
-    )
+_tsquery = _query_syntax(empty="('x' & !'x')", quote=_tsquery_quote, prefix_mark=":*", and_="&", or_="|")
 
 
 # --- index side ---------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from bench.sample_application import certificate_application, fee_reduction_fields
+
 # --- hypothesis profiles ------------------------------------------------------------------
 # "fuzz-ci" (the default): 1,000 examples per endpoint, derandomized so CI is deterministic.
 # "fuzz-deep" (FUZZ_PROFILE=deep, `make fuzz`): 10,000 examples per endpoint, random seed,
@@ -125,25 +127,8 @@ def _build_world(tmp_dir):
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
     def base(serial, **extra):
-        return {
-            "court": court.pk,
-            "case_number": f"（2025）黑0902民初{serial}号",
-            "document_type": "mediation",
-            "document_date": "2025-06-10",
-            "cause": cause.pk,
-            "plaintiff_name": "李某",
-            "plaintiff_kind": "person",
-            "defendant_name": "杨某",
-            "defendant_kind": "person",
-            "applicant_role": "defendant",
-            "applicant_name": "杨某",
-            "applicant_kind": "person",
-            "id_number": "11010519491231002X",
-            "phone": "13912345678",
-            "performed_on": "2025-06-18",
-            "consent_processing": "on",
-            **extra,
-        }
+        # The sample application without an e-mail address.
+        return certificate_application(court.pk, cause.pk, serial, email=None, **extra)
 
     def files():
         return {"evidence": [SimpleUploadedFile("receipt.pdf", pdf, content_type="application/pdf")]}
@@ -154,15 +139,7 @@ def _build_world(tmp_dir):
     )
     certificate = review.approve(approved, actor=reviewer)
     pending, pending_code = _submit(CertificateApplicationForm, base(9002), files())
-    fee_data = base(
-        9003,
-        case_kind="property",
-        claim_amount="150000",
-        fee_assessed="3300",
-        fee_borne="1650",
-        payment_method="online",
-        reason="在履行期限内一次性付清。",
-    )
+    fee_data = base(9003, **fee_reduction_fields(payment_method="online", reason="在履行期限内一次性付清。"))
     decided, decision_code = _submit(FeeReductionApplicationForm, fee_data, files())
     review.record_confirmation(
         decided, actor=reviewer, method="phone", confirmed_by="李某", confirmed_on=datetime.date.today()

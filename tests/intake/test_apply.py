@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
 
+from bench.sample_application import ID_NUMBER, PHONE, certificate_application
 from intake.models import Application, ApplicationEvent, EvidenceFile
 from portal.models import CauseOfAction, Court
 
@@ -18,9 +19,7 @@ pytestmark = pytest.mark.django_db
 
 APPLY = "/apply/certificate/"
 STATUS = "/apply/status/"
-ID_NUMBER = "11010519491231002X"
 CREDIT_CODE = "91350100M000100Y43"
-PHONE = "13912345678"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -30,29 +29,13 @@ def receipt(name="receipt.pdf", content=PDF, content_type="application/pdf"):
 
 
 def form_data(**overrides):
-    data = {
-        "court": Court.objects.get(code="黑0902").pk,
-        "case_number": "(2025)黑0902民初123号",
-        "document_type": "mediation",
-        "document_date": "2025-06-10",
-        "cause": CauseOfAction.objects.get(name="民间借贷纠纷").pk,
-        "plaintiff_name": "李某",
-        "plaintiff_kind": "person",
-        "defendant_name": "杨某",
-        "defendant_kind": "person",
-        "applicant_role": "defendant",
-        "applicant_name": "杨某",
-        "applicant_kind": "person",
-        "id_number": ID_NUMBER,
-        "phone": PHONE,
-        "email": "yang@example.com",
-        "performed_on": "2025-06-18",
-        "evidence": [receipt()],
-        "consent_processing": "on",
-        "consent_list": "on",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    """The sample certificate application (bench/sample_application.py) as posted from the
+    form, with a receipt and both consents; a field overridden with None is left out."""
+    return certificate_application(
+        Court.objects.get(code="黑0902").pk,
+        CauseOfAction.objects.get(name="民间借贷纠纷").pk,
+        **{"evidence": [receipt()], "consent_list": "on", **overrides},
+    )
 
 
 def field_errors(response, name):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 
+from bench.sample_application import fee_reduction_fields
 from intake import review
 from intake.models import Application, FeeDecision, FeePolicySettings, FeeReductionRequest, ReviewerCourt
 from portal.models import Court
@@ -20,17 +21,8 @@ TODAY = datetime.date.today()
 
 
 def fee_data(**overrides):
-    data = form_data(
-        document_type="judgment",  # a judgment: the full fee (a mediated case pays half)
-        case_kind="property",
-        claim_amount="150000",
-        fee_assessed="3300",
-        fee_borne="1650",
-        payment_method="via_plaintiff",
-        reason="调解书确定的款项已在履行期限内一次性付清。",
-    )
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    # A judgment: the full fee (a mediated case pays half).
+    return form_data(**fee_reduction_fields(**{"document_type": "judgment", **overrides}))
 
 
 @pytest.fixture
