@@ -262,19 +262,17 @@ def prime_route(request, path):
 
     def find():
         root = site.root_page.localized.specific
-        try:
-            page = root.route(request, components).page
-        except Http404:
-            return None
+        page = root.route(request, components).page  # Http404: nothing is kept
         for name in getattr(page, "cached_relations", ()):
             getattr(page, name)
         restrictions = list(page.get_view_restrictions())
         return page, page.depth - root.depth, restrictions
 
-    found = remembered(f"route:{site.pk}:{'/'.join(components)}", find)
-    if found is None:
-        return  # Wagtail routes it (and answers 404)
-    page, consumed, restrictions = found
+    try:
+        # Only paths that lead to a page are kept: made-up paths cannot fill the cache.
+        page, consumed, restrictions = remembered(f"route:{site.pk}:{'/'.join(components)}", find)
+    except Http404:
+        return  # Wagtail routes it again and answers 404
     # check_view_restrictions (Wagtail's on_serve_page hook) asks the page for them.
     page.get_view_restrictions = _serve_restrictions(restrictions)
     try:

@@ -311,3 +311,14 @@ def test_an_entry_removed_on_objection_leaves_the_batch_filters(page_cache, demo
         causes = honor_roll_causes(response)
         assert cause not in causes
         assert sorted(causes[1:]) == sorted({e.cause.name for e in entries.exclude(pk=entry.pk)})
+
+
+def test_made_up_addresses_are_answered_404_and_not_kept(page_cache, demo_content):
+    visit("/")  # the site and its settings are kept
+    kept = len(page_cache._cache)
+    for n in range(20):
+        assert visit(f"/no-such-page-{n}/").status_code == 404
+        assert visit(f"/cases/no-such-case-{n}/").status_code == 404
+    # 404 answers are not pages to keep, and a path that leads to no page keeps no route:
+    # made-up addresses cannot push the real pages out of the cache.
+    assert len(page_cache._cache) == kept
