@@ -6,7 +6,8 @@ once per session, with a 6-digit code from an authenticator app on their phone.
 `StaffSecondFactorMiddleware` sends such a user whose session is not OTP-verified from
 any admin page (/admin/, /django-admin/) to the second-factor page: the verify form when
 the user has a confirmed TOTP device, else the enrollment page (QR code of the otpauth://
-URI plus the key in base32 for manual entry, confirmed with a first code). The codes are
+URI plus the key in base32 for manual entry, confirmed with a first code) — within
+STAFF_OTP_ENROLLMENT_DAYS of the account's creation or of a reset only. The codes are
 checked by django-otp (RFC 6238, replay-protected, with its own per-device back-off);
 failures are also counted per account with portal.throttle like the password sign-in,
 and logged without the code. `manage.py reset_staff_otp <username>` clears a lost phone.
@@ -19,6 +20,7 @@ import logging
 import re
 import unicodedata
 from base64 import b32encode
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import django_otp
@@ -30,6 +32,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -214,6 +217,22 @@ def verify_view(request):
     return _render(request, "portal/otp/verify.html", form, issuer=settings.OTP_TOTP_ISSUER)
 
 
+def enrollment_device(user):
+    """The unconfirmed device to enroll, or None when the account may not enroll now.
+
+    A phone can be bound only within STAFF_OTP_ENROLLMENT_DAYS of the account's creation
+    or of `manage.py reset_staff_otp` (which leaves an unconfirmed device behind for that):
+    otherwise a password stolen from an account that never enrolled would be enough to
+    bind the thief's phone."""
+    opened_after = timezone.now() - timedelta(days=settings.STAFF_OTP_ENROLLMENT_DAYS)
+    stale = TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=opened_after)
+    stale.delete()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None and user.date_joined >= opened_after:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
 @never_cache
 @sensitive_post_parameters("token")
 def enroll_view(request):
@@ -223,9 +242,19 @@ def enroll_view(request):
     if confirmed_devices(user):
         # A new device only through the reset command: a password alone never adds one.
         return redirect(second_factor_url(user, _next_url(request)))
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    device = enrollment_device(user)
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        logger.warning(
+            "Staff second factor enrollment refused (window closed): account %r from %s",
+            user.get_username(),
+            request.META.get("REMOTE_ADDR", ""),
+        )
+        return TemplateResponse(
+            request,
+            "portal/otp/enroll_closed.html",
+            {"username": user.get_username(), "days": settings.STAFF_OTP_ENROLLMENT_DAYS},
+            status=403,
+        )
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (confirmed := _check_code(request, form, [device])):
         confirmed.confirmed = True

@@ -282,6 +282,9 @@ WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.StaffLoginForm"
 # Required in every environment; only settings/dev.py may turn it off (PORTAL_STAFF_OTP=0).
 STAFF_OTP_REQUIRED = True
 STAFF_OTP_GROUPS = ["立案审查", "名单管理"]
+# Days after an account's creation (or `manage.py reset_staff_otp`) in which its phone can be
+# bound at sign-in; later only after a reset by an administrator.
+STAFF_OTP_ENROLLMENT_DAYS = int(os.environ.get("STAFF_OTP_ENROLLMENT_DAYS", "7"))
 OTP_TOTP_ISSUER = "七台河市中级人民法院"
 # The Django admin's device pages show no keys or QR codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -5,6 +5,7 @@ Codes are computed from the device's key with django-otp's RFC 6238 code, never 
 import io
 import logging
 from base64 import b32decode
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,6 +15,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -219,12 +221,44 @@ def test_the_reset_command_removes_the_devices_and_ends_the_sessions(client, cap
         call_command("reset_staff_otp", "lian", stdout=out)
     assert "已重置 lian 的两步验证" in out.getvalue()
     assert "Staff second factor reset: account 'lian', 1 device(s) removed, 1 session(s) ended" in caplog.text
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     assert client.get(QUEUE).url.startswith(LOGIN)  # signed out
     client.post(LOGIN, {"username": "lian", "password": "correct-horse-battery"})
     assert redirect_target(client.get(QUEUE))[0] == ENROLL  # enrolls the new phone
     with pytest.raises(CommandError, match="没有用户名为 nobody 的账号"):
         call_command("reset_staff_otp", "nobody", stdout=io.StringIO())
+
+
+def test_an_account_that_never_bound_a_phone_cannot_bind_one_after_the_window(client, caplog, settings):
+    # Created long ago, never enrolled: its password alone (perhaps stolen) binds nothing.
+    old = timezone.now() - timedelta(days=settings.STAFF_OTP_ENROLLMENT_DAYS + 1)
+    user = password_login(client, "lian", ["立案审查"], date_joined=old)
+    assert redirect_target(client.get(QUEUE))[0] == ENROLL
+    with caplog.at_level(logging.WARNING, logger="portal.otp"):
+        closed = client.get(ENROLL, {"next": QUEUE})
+    assert closed.status_code == 403
+    page = BeautifulSoup(closed.content, "html.parser")
+    assert page.h1.get_text(strip=True) == "无法绑定手机验证器"
+    assert "联系系统管理员" in page.get_text() and not page.select("img[data-otp-qr], [data-otp-secret]")
+    assert "enrollment refused (window closed): account 'lian'" in caplog.text
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.get(QUEUE).status_code == 302  # still no queue
+
+    # An administrator's reset opens the window again, from now.
+    call_command("reset_staff_otp", "lian", stdout=io.StringIO())
+    client.post(LOGIN, {"username": "lian", "password": "correct-horse-battery"})
+    page = BeautifulSoup(client.get(ENROLL, {"next": QUEUE}).content, "html.parser")
+    assert page.h1.get_text(strip=True) == "绑定手机验证器"
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post(ENROLL, {"token": totp_code(device), "next": QUEUE}).url == QUEUE
+    assert client.get(QUEUE).status_code == 200
+
+    # A reset left unused past the window closes again.
+    call_command("reset_staff_otp", "lian", stdout=io.StringIO())
+    TOTPDevice.objects.filter(user=user).update(created_at=old)
+    client.post(LOGIN, {"username": "lian", "password": "correct-horse-battery"})
+    assert client.get(ENROLL, {"next": QUEUE}).status_code == 403
+    assert not TOTPDevice.objects.filter(user=user).exists()
 
 
 def test_passwords_need_twelve_characters_and_the_demo_passwords_pass():

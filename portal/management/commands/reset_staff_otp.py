@@ -1,7 +1,9 @@
 """Reset a staff member's second factor when the phone is lost or replaced.
 
 Removes every OTP device of the account and ends its open sessions, so the next admin
-sign-in (password first) goes to the enrollment page. Logged, like the sign-in lock-outs.
+sign-in (password first) goes to the enrollment page, which is open for
+STAFF_OTP_ENROLLMENT_DAYS from the reset (an unconfirmed device marks it). Logged, like the
+sign-in lock-outs.
 """
 
 import logging
@@ -14,6 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django_otp import device_classes
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.otp import DEVICE_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +37,8 @@ class Command(BaseCommand):
             raise CommandError(f"没有用户名为 {username} 的账号。") from None
         with transaction.atomic():
             removed = sum(model.objects.filter(user=user).delete()[0] for model in device_classes())
+            # Opens the enrollment window (portal.otp.enrollment_device) from now.
+            TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
         sessions = self._end_sessions(user)
         logger.warning(
             "Staff second factor reset: account %r, %d device(s) removed, %d session(s) ended",
@@ -41,7 +48,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"已重置 {user.get_username()} 的两步验证：删除验证设备 {removed} 个，结束已登录会话 {sessions} 个。"
-            "该账号下次登录后台时须用手机重新扫码绑定。"
+            f"该账号须在 {settings.STAFF_OTP_ENROLLMENT_DAYS} 天内登录后台，用手机重新扫码绑定。"
         )
 
     def _end_sessions(self, user):
