@@ -365,13 +365,25 @@ def page_changed(sender, instance, **kwargs):
     forget_after_commit(urls_showing(instance))
 
 
+def urls_of(pages):
+    """The public URLs of every page in the queryset `pages`."""
+    urls = set()
+    for page in pages.specific().iterator(chunk_size=500):
+        urls.update(page_urls(page))
+    return urls
+
+
+def urls_of_subtree(page):
+    """`urls_showing(page)` and the URLs of every live page under it."""
+    from wagtail.models import Page
+
+    return urls_showing(page) | urls_of(Page.objects.descendant_of(page).live())
+
+
 def every_live_page_url():
     from wagtail.models import Page
 
-    urls = set()
-    for page in Page.objects.live().filter(depth__gt=1).specific().iterator(chunk_size=500):
-        urls.update(page_urls(page))
-    return urls
+    return urls_of(Page.objects.live().filter(depth__gt=1))
 
 
 def site_settings_changed(sender, instance, **kwargs):
@@ -386,11 +398,9 @@ def site_changed(sender, instance, **kwargs):
 
 def page_moved(sender, instance, url_path_before="", **kwargs):
     """The page is at a new URL; the old one (and its subtree) must stop answering."""
-    from wagtail.models import Page, Site
+    from wagtail.models import Site
 
-    urls = set(urls_showing(instance))
-    for descendant in Page.objects.descendant_of(instance).live().specific().iterator(chunk_size=500):
-        urls.update(page_urls(descendant))
+    urls = urls_of_subtree(instance)
     for root in Site.get_site_root_paths():
         if url_path_before.startswith(root.root_path):
             urls.add(root.root_url + "/" + url_path_before.removeprefix(root.root_path))
@@ -406,10 +416,7 @@ def restriction_changed(sender, instance, **kwargs):
     except Page.DoesNotExist:  # deleted together with its page
         forget_after_commit()
         return
-    urls = set(urls_showing(page))
-    for descendant in Page.objects.descendant_of(page).live().specific().iterator(chunk_size=500):
-        urls.update(page_urls(descendant))
-    forget_after_commit(urls)
+    forget_after_commit(urls_of_subtree(page))
 
 
 # The reference tables public pages show, and the case field that points at each.
@@ -426,11 +433,12 @@ def reference_changed(sender, instance, **kwargs):
     from publicity.models import TypicalCasePage
 
     field = REFERENCE_FIELDS[(sender._meta.app_label, sender.__name__)]
-    urls = set()
-    for case in (
-        TypicalCasePage.objects.live().filter(**{f"{field}_id": instance.pk}).iterator(chunk_size=500)
-    ):
-        urls.update(urls_showing(case))
+    cases = TypicalCasePage.objects.live().filter(**{f"{field}_id": instance.pk})
+    urls = urls_of(cases)
+    first = cases.first()
+    if first is not None:
+        # The lists above the cases (and the search page), the same for all of them.
+        urls |= urls_showing(first)
     forget_after_commit(urls, paths=("/honor-roll/",))
 
 

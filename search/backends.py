@@ -14,8 +14,9 @@ MAX_PENDING = 1000
 
 
 def search(query="", filters=None, page=1, per_page=10, request=None):
-    pending = sync.pending_ids() if engine.enabled() else set()
-    if engine.enabled() and not engine.is_resting() and len(pending) <= MAX_PENDING:
+    # Read only when the engine would be asked (a resting engine costs no query).
+    pending = sync.pending_ids() if engine.enabled() and not engine.is_resting() else None
+    if pending is not None and len(pending) <= MAX_PENDING:
         try:
             results = engine.search(query, filters, page, per_page, request, exclude_ids=pending)
         except engine.ENGINE_ERRORS as error:
