@@ -34,7 +34,8 @@ def _apply(request, form_class):
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
             application = form.resubmission_of
-            if application is not None:
+            again = application is not None
+            if again:
                 access_code = receipt_again(application)
             else:
                 application, access_code = submit_application(form.cleaned_data, form_class.kind)
@@ -42,11 +43,7 @@ def _apply(request, form_class):
             return render(
                 request,
                 "intake/submitted.html",
-                {
-                    "application": application,
-                    "access_code": access_code,
-                    "again": application is form.resubmission_of,
-                },
+                {"application": application, "access_code": access_code, "again": again},
             )
     else:
         form = form_class()
