@@ -198,6 +198,9 @@ class Deployment:
             [
                 str(Path(sys.executable).parent / "gunicorn"),
                 "portal.wsgi",
+                # The shipped settings (preloaded application, timeouts); the process and
+                # thread counts are this deployment's.
+                f"--config={ROOT / 'deploy' / 'gunicorn.conf.py'}",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--workers={self.workers}",
                 f"--threads={self.threads}",
