@@ -297,16 +297,7 @@ def entries(request, batch_id):
     )
     if (response := _not_modified(request, etag)) is not None:
         return response
-    rows = public.values(
-        "public_name",
-        "party_kind",
-        "credit_code",
-        "case_number",
-        "cause__name",
-        "court__name",
-        "performed_on",
-        "amount",
-    )[page.offset : page.offset + page.size]
+    rows = public.values(*publishing.PUBLIC_VALUES)[page.offset : page.offset + page.size]
     response = _json(
         {
             "batch": _batch_summary(request, batch, count),

@@ -183,3 +183,17 @@ def public_entries(batch):
         .select_related("court", "cause")
         .order_by("pk")
     )
+
+
+# What a public row of an entry shows, in this order: the batch page, its downloads and the
+# recipients' API read these fields of `public_entries` (never `party_name`).
+PUBLIC_VALUES = (
+    "public_name",
+    "party_kind",
+    "credit_code",
+    "case_number",
+    "cause__name",
+    "court__name",
+    "performed_on",
+    "amount",
+)

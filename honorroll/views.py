@@ -124,28 +124,15 @@ def apply_filters(entries, active):
     return entries
 
 
-# The values a public row shows, in this order: the page and both downloads read them.
-PUBLIC_VALUES = (
-    "public_name",
-    "party_kind",
-    "credit_code",
-    "case_number",
-    "cause__name",
-    "court__name",
-    "performed_on",
-    "amount",
-)
-
-
 def public_rows(batch):
     """The batch's public entries, only the public fields, in list order."""
     return publishing.public_entries(batch).only(*PUBLIC_FIELDS)
 
 
 def public_values(entries):
-    """Tuples of PUBLIC_VALUES: a page of 50 rows built as model instances (and rendered
+    """Tuples of publishing.PUBLIC_VALUES: a page of 50 rows built as model instances (and rendered
     cell by cell in the template) cost more than the rest of the page together."""
-    return entries.values_list(*PUBLIC_VALUES)
+    return entries.values_list(*publishing.PUBLIC_VALUES)
 
 
 def batch_detail(request, pk):

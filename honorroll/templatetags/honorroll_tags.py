@@ -14,7 +14,7 @@ NO_CREDIT_CODE = mark_safe(
 
 @register.simple_tag
 def entry_rows(page):
-    """The table rows of a page of a published batch (tuples of views.PUBLIC_VALUES).
+    """The table rows of a page of a published batch (tuples of publishing.PUBLIC_VALUES).
 
     Built here rather than in a template loop: a page has 50 rows of 7 cells, and a
     template spends several microseconds per node."""
