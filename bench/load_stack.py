@@ -178,6 +178,20 @@ def publish_visible_after(env, proxy_base, case_pk, case_url):
     return seen["at"] - result["began"], result["returned"] - result["began"]
 
 
+def worker_memory(master_pid):
+    """Each worker's proportional set size in KB (shared pages divided among their sharers),
+    Linux only; [] where /proc cannot tell."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        sizes = []
+        for pid in children:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            sizes.append(int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE).group(1)))
+        return sizes
+    except (OSError, AttributeError):
+        return []
+
+
 def main():
     from bench.concurrent_submissions import production_env, wait_for
     from deploy.nginx.loopback import LoopbackProxy, free_port, missing
@@ -287,6 +301,12 @@ def main():
                 flush=True,
             )
         visible, returned = publish_visible_after(env, proxy.base, targets["case_pk"], targets["case"])
+        memory = worker_memory(server.pid)
+        if memory:
+            print(
+                f"  memory of a worker after the load (proportional share, median of {len(memory)}): "
+                f"{statistics.median(memory) / 1024:.0f} MB"
+            )
 
         proxy_ratio = min(r["rps"] for r in proxied.values()) / static["rps"]
         app_ratio = min(r["rps"] for r in direct.values()) / constant["rps"]
