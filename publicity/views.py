@@ -1,9 +1,5 @@
 """Admin views: import typical cases from a spreadsheet (preview, then confirm) and export them."""
 
-import tempfile
-import uuid
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.spreadsheets import PendingUpload, dataset_bytes
 from publicity.importing import (
     COLUMNS,
     FORMATS,
@@ -25,11 +22,8 @@ from publicity.importing import (
 from publicity.models import TypicalCaseIndexPage, TypicalCasePage
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-def upload_path(token):
-    """Where an uploaded sheet waits between preview and confirmation."""
-    return Path(tempfile.gettempdir()) / f"typical-case-import-{token}"
+# What an uploaded sheet is kept as between preview and confirmation.
+UPLOAD_KIND = "typical-case-import"
 
 
 class ImportForm(forms.Form):
@@ -74,8 +68,7 @@ def import_view(request):
                 form.add_error("file", str(error))
             else:
                 rows = check_sheet(dataset, index, request.user)
-                token = uuid.uuid4().hex
-                upload_path(token).write_bytes(content)
+                token = PendingUpload.save(UPLOAD_KIND, content).token
                 context.update(
                     {
                         "rows": rows,
@@ -92,8 +85,8 @@ def confirm(request, index):
     token = request.POST.get("token", "")
     filename = request.POST.get("filename", "")
     try:
-        path = upload_path(uuid.UUID(hex=token).hex)
-        content = path.read_bytes()
+        pending = PendingUpload(UPLOAD_KIND, token)
+        content = pending.read()
     except (ValueError, OSError):
         messages.error(request, "导入已失效，请重新上传文件。")
         return redirect("publicity_import_cases")
@@ -110,7 +103,7 @@ def confirm(request, index):
     except SheetError as error:
         messages.error(request, str(error))
         return redirect("publicity_import_cases")
-    path.unlink(missing_ok=True)
+    pending.discard()
     messages.success(
         request,
         f"已导入 {imported} 个案例，均为草稿；请逐一提交审核，经宣传审核组审批后发布。"
@@ -131,12 +124,8 @@ def export_view(request):
     queryset = TypicalCasePage.objects.select_related("court", "cause", "method").order_by(
         "-performance_date", "-pk"
     )
-    dataset = TypicalCaseResource().export(queryset)
-    file_format = FORMATS[fmt]()
-    data = file_format.export_data(dataset)
-    if fmt == "csv":
-        data = "\ufeff" + data  # Excel opens UTF-8 CSV correctly only with a BOM
-    response = HttpResponse(data, content_type=file_format.get_content_type())
+    data, content_type = dataset_bytes(TypicalCaseResource().export(queryset), fmt)
+    response = HttpResponse(data, content_type=content_type)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="typical-cases-{stamp}.{fmt}"'
     return response
