@@ -29,17 +29,6 @@ ENTRIES_PER_PAGE = 50
 QUERY_MAX_LENGTH = 50
 EXPORT_CACHE_SECONDS = 60 * 60
 
-# The only fields a public view loads of an entry (never `party_name`).
-PUBLIC_FIELDS = (
-    "public_name",
-    "party_kind",
-    "credit_code",
-    "case_number",
-    "performed_on",
-    "amount",
-    "court__name",
-    "cause__name",
-)
 COLUMNS = ("序号", "当事人", "统一社会信用代码", "案号", "案由", "审理法院", "履行完毕日期", "履行金额（元）")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -124,20 +113,16 @@ def apply_filters(entries, active):
     return entries
 
 
-def public_rows(batch):
-    """The batch's public entries, only the public fields, in list order."""
-    return publishing.public_entries(batch).only(*PUBLIC_FIELDS)
-
-
 def public_values(entries):
-    """Tuples of publishing.PUBLIC_VALUES: a page of 50 rows built as model instances (and rendered
+    """Tuples of publishing.PUBLIC_VALUES (the only fields a public view reads; never
+    `party_name`): a page of 50 rows built as model instances (and rendered
     cell by cell in the template) cost more than the rest of the page together."""
     return entries.values_list(*publishing.PUBLIC_VALUES)
 
 
 def batch_detail(request, pk):
     batch = get_object_or_404(published_batches(), pk=pk)
-    entries = public_rows(batch)
+    entries = publishing.public_entries(batch)
     form = EntryFilterForm(request.GET, batch=batch, entries=entries)
     form.is_valid()  # invalid filters are reported on the form and left out
     active = form.active()
@@ -161,7 +146,7 @@ def safe_cell(value):
 
 def export_rows(batch):
     """(序号, 当事人, 统一社会信用代码, 案号, 案由, 审理法院, 履行完毕日期, 履行金额) per entry."""
-    rows = public_values(public_rows(batch))
+    rows = public_values(publishing.public_entries(batch))
     for serial, (name, kind, code, case_number, cause, court, performed_on, amount) in enumerate(
         rows.iterator(chunk_size=2000), start=1
     ):
