@@ -198,15 +198,13 @@ class Deployment:
             [
                 str(Path(sys.executable).parent / "gunicorn"),
                 "portal.wsgi",
-                # The shipped settings (preloaded application, timeouts); the process and
-                # thread counts are this deployment's.
+                # The shipped settings (preloaded application, timeouts, backlog); the process
+                # and thread counts are this deployment's (threads > 1: gunicorn's gthread
+                # workers, which also exercise concurrent rendering within a process).
                 f"--config={ROOT / 'deploy' / 'gunicorn.conf.py'}",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--workers={self.workers}",
                 f"--threads={self.threads}",
-                "--timeout=300",
-                "--backlog=512",
-                "--log-level=warning",
             ],
             env=self.env,
             cwd=ROOT,

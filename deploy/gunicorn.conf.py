@@ -2,7 +2,7 @@
 
 Measured with `make bench` (bench/load_stack.py) on 2 cores, 16 clients, pages rendered on
 every request: 4 processes of 4 threads answered with a p95 of 110-240 ms, 16 single-request
-processes with 80-115 ms at a higher throughput.
+processes with 80-135 ms at a higher throughput.
 
 - Synchronous workers, one request per process. A page is 5-12 ms of Python (ORM, templates)
   and little waiting, so threads in one process mostly queue for the interpreter lock; a
@@ -14,20 +14,22 @@ processes with 80-115 ms at a higher throughput.
   (PostgreSQL allows 100 by default; management commands and backups need some).
 - The application is loaded once, before the workers are forked (`preload_app`): the search
   dictionary and the code are shared copy-on-write (portal/wsgi.py freezes them out of the
-  garbage collector's reach), ~50 MB per worker instead of ~260 MB. New code therefore needs
-  a restart of the service, not a HUP.
+  garbage collector's reach): ~60 MB per worker after the load bench instead of ~265 MB.
+  New code therefore needs a restart of the service, not a HUP.
 """
 
-import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 worker_class = "sync"
-workers = int(os.environ.get("GUNICORN_WORKERS") or min(8 * multiprocessing.cpu_count(), 32))
+# The cores this process may run on (a cpuset's or taskset's, not every core of the host).
+workers = int(os.environ.get("GUNICORN_WORKERS") or min(8 * len(os.sched_getaffinity(0)), 32))
 preload_app = True
-# The longest request is the import of a large list in the admin (100,000 entries ~45 s).
+# A synchronous worker is killed when one request takes longer than this. The longest is
+# the import of a list in the admin: up to 20 MB, ~300,000 rows, about 2 minutes.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
-graceful_timeout = 30
+# A restart lets such an import finish (the service manager's stop timeout must allow it).
+graceful_timeout = timeout
 backlog = 2048
-# No access log here: nginx keeps it (without personal data; see the README).
+# No access log here: nginx keeps one (deploy/nginx/render.py, ACCESS_LOG).
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")

@@ -25,7 +25,7 @@ SOURCE_FAMILY = "Noto Serif CJK SC"
 
 # Font lookups are reused across documents (a fresh configuration costs ~10 ms a PDF), one
 # configuration per thread: Pango font maps are not meant to be shared between threads, and
-# gunicorn's threaded workers render documents concurrently.
+# threads may render documents concurrently (gunicorn's gthread workers, as in the benches).
 _local = threading.local()
 
 
