@@ -21,12 +21,10 @@ from bench.live_server import (
     PDF,
     Deployment,
     acknowledgement,
-    application_data,
     open_application_form,
     post_application,
-    production_env,  # noqa: F401 (bench/load_stack.py imports it from here)
-    wait_for,  # noqa: F401 (likewise)
 )
+from bench.sample_application import certificate_application
 
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "200"))
 
@@ -34,7 +32,7 @@ SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "200"))
 def submit(base, court_pk, cause_pk, number, start):
     """One applicant: load the form (CSRF cookie), then post it with a receipt."""
     token = open_application_form(base)
-    data = application_data(court_pk, cause_pk, number)
+    data = certificate_application(court_pk, cause_pk, number)
     start.wait()
     began = time.perf_counter()
     response = post_application(base, token, data, [(f"回单{number}.pdf", PDF)])

@@ -36,12 +36,12 @@ from bench.live_server import (
     Deployment,
     StaffClient,
     acknowledgement,
-    application_data,
     create_postgres_database,
     open_application_form,
     post_application,
     status_page,
 )
+from bench.sample_application import certificate_application
 
 PENDING_SUFFIX = ".pending"  # intake.storage.PENDING_SUFFIX (no Django import here)
 ERROR_PAGE_TEXT = "服务暂时出现问题"  # portal/templates/500.html
@@ -166,7 +166,7 @@ def submission_round(
     answered = [0]
 
     def applicant(number, files):
-        data = application_data(court_pk, cause_pk, number)
+        data = certificate_application(court_pk, cause_pk, number)
         shas = [hashlib.sha256(content).hexdigest() for _, content in files]
         outcome = Outcome(stored_case_number(data["case_number"]), shas, "unclear")
         try:

@@ -27,8 +27,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from bench.sample_application import certificate_application
-
 ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"0" * 200_000  # a ~200 KB receipt
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -252,11 +250,6 @@ def proxied_headers(base, path):
 def csrf_token(response):
     # The cookie is Secure (production): the proxy speaks HTTPS, so pass it on by hand.
     return re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
-
-
-# A complete certificate application for case number `number`: application_data(court_pk,
-# cause_pk, number) (bench/concurrent_submissions.py, bench/crash_safety.py).
-application_data = certificate_application
 
 
 def open_application_form(base, path="/apply/certificate/"):

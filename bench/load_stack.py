@@ -193,7 +193,7 @@ def worker_memory(master_pid):
 
 
 def main():
-    from bench.concurrent_submissions import production_env, wait_for
+    from bench.live_server import production_env, wait_for
     from deploy.nginx.loopback import LoopbackProxy, free_port, missing
 
     reason = missing() or (None if shutil.which("wrk") else "wrk is not installed (Debian package wrk)")
