@@ -22,10 +22,11 @@ from portal.models import CauseOfAction, Court
 from portal.validators import CaseNumberField, MobileField, court_mismatch
 
 MAX_EVIDENCE_FILES = 5
-SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Sniffed from the bytes, never from the file name.
 EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+# What a form's submission key looks like (secrets.token_urlsafe); anything else is ignored.
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -223,21 +224,23 @@ class CertificateApplicationForm(forms.Form):
             if field in data and is_blank_name(data[field]):
                 self.add_error(field, "请填写名称。")
         if not self.errors and case_number and data.get("id_number"):
-            duplicate = Application.objects.filter(
-                kind=self.kind,
-                case_number=case_number,
-                id_number_hash=crypto.keyed_hash(data["id_number"]),
-                status__in=Application.PENDING,
+            # One query: usually no row, at most the one pending application of this case.
+            pending = list(
+                Application.objects.filter(
+                    kind=self.kind,
+                    case_number=case_number,
+                    id_number_hash=crypto.keyed_hash(data["id_number"]),
+                    status__in=Application.PENDING,
+                ).order_by("pk")
             )
             key = data.get("submission_key")
-            same_form = (
-                duplicate.filter(submission_key_hash=submission_key_hash(key)).first() if key else None
-            )
+            key_hash = submission_key_hash(key) if key else None
+            same_form = next((a for a in pending if key_hash and a.submission_key_hash == key_hash), None)
             if same_form is not None:
                 # This very form was sent before (a lost answer, a second click): the
                 # applicant gets its receipt again (intake.views), nothing new is stored.
                 self.resubmission_of = same_form
-            elif duplicate.exists():
+            elif pending:
                 raise forms.ValidationError(
                     "您已就该案提交过申请，正在办理中，请勿重复提交；可凭受理编号和查询码查询进度。"
                 )
