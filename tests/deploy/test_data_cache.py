@@ -13,7 +13,6 @@ demo content's own commits renew the test's stamp, not the project's.
 import itertools
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.test import Client
 from wagtail.models import PageViewRestriction, Site
@@ -22,7 +21,7 @@ from honorroll import publishing
 from honorroll.models import ListBatch
 from portal.models import CauseOfAction, CourtSiteSettings, StandardPage
 from publicity.models import TypicalCaseIndexPage, TypicalCasePage
-from tests.publicity.test_cases import facet
+from tests.publicity.test_cases import facet, soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +45,6 @@ def visit(path):
 def both(path):
     """The answers for the path as kept (the page cache) and with a new query string."""
     return [visit(path), visit(fresh(path))]
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def heading(response):
