@@ -16,12 +16,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 
+from honorroll.exports import export_batch
 from honorroll.importing import (
     COLUMNS,
-    FORMATS,
     PublishedBatchError,
     RowsRefused,
-    export_batch,
     import_sheet,
     preview_sheet,
     read_sheet,
@@ -29,7 +28,7 @@ from honorroll.importing import (
 from honorroll.models import ListBatch, Recipient
 from honorroll.publishing import ListError
 from portal.admin_ui import form_id, require_permission
-from portal.spreadsheets import PendingUpload, SheetError, file_extension
+from portal.spreadsheets import FORMATS, PendingUpload, SheetError, file_extension
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # about 300,000 rows of xlsx
 PREVIEW_ALL_UP_TO = 500  # a longer sheet shows its first rows and every bad row

@@ -15,7 +15,7 @@ from wagtail.admin.views.generic import CreateView, DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from honorroll import publishing
+from honorroll import corrections, publishing
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
 from portal.admin_ui import ProtectedDeleteMixin, YesNoColumn, form_id, require_permission
 
@@ -231,7 +231,7 @@ def _act(request, batch):
         if not form.is_valid():
             raise publishing.ListError("请填写异议人和异议理由。")
         entry = get_object_or_404(ListEntry, pk=form.cleaned_data["entry"], batch=batch)
-        publishing.record_objection(
+        corrections.record_objection(
             entry,
             requested_by=form.cleaned_data["requested_by"],
             reason=form.cleaned_data["reason"],
@@ -243,7 +243,7 @@ def _act(request, batch):
             Objection, pk=form_id(request.POST.get("objection")), entry__batch=batch
         )
         upheld = request.POST.get("decision") == "upheld"
-        publishing.decide_objection(
+        corrections.decide_objection(
             objection, upheld=upheld, note=request.POST.get("note", ""), actor=request.user
         )
         return "异议成立，条目已移除，批次已重新发布。" if upheld else "已作出异议不成立的决定。"

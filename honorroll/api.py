@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from honorroll import publishing
 from honorroll.models import AgencyApiKey, ApiKeyUse, Delivery, ListBatch, PartyKind, Recipient
+from portal import crypto
 
 # Part of every ETag: bump it when the shape of a response changes.
 FORMAT_VERSION = "1"
@@ -114,7 +115,12 @@ def api_view(view):
                 ApiKeyUse.objects.create(key=key, path=_logged_path(request), status=500)
                 raise
         if key is not None:
-            ApiKeyUse.objects.create(key=key, path=_logged_path(request), status=response.status_code)
+            ApiKeyUse.objects.create(
+                key=key,
+                path=_logged_path(request),
+                status=response.status_code,
+                identities_disclosed=getattr(request, "identities_disclosed", 0),
+            )
         return _finish(response)
 
     return wrapper
@@ -140,7 +146,7 @@ def _positive(request, name, default, maximum=None):
 
 
 class Page:
-    def __init__(self, request, count, default_size):
+    def __init__(self, request, count, default_size, **keep):
         self.size = _positive(request, "page_size", default_size, maximum=default_size)
         self.number = _positive(request, "page", 1)
         self.count = count
@@ -149,11 +155,12 @@ class Page:
             raise BadParameter(f"页码超出范围：共 {self.pages} 页。", status=404)
         self.offset = (self.number - 1) * self.size
         self._request = request
+        self._keep = keep
 
     def url(self, number):
         if number < 1 or number > self.pages:
             return None
-        query = urlencode({"page": number, "page_size": self.size})
+        query = urlencode({**self._keep, "page": number, "page_size": self.size})
         return self._request.build_absolute_uri(f"{self._request.path}?{query}")
 
     def meta(self):
@@ -204,6 +211,9 @@ def _published():
 
 
 def _batch_summary(request, batch, entry_count):
+    def url(name):
+        return request.build_absolute_uri(reverse(name, args=[batch.pk]))
+
     return {
         "id": batch.pk,
         "court": _court(batch.court),
@@ -211,9 +221,12 @@ def _batch_summary(request, batch, entry_count):
         "year": batch.year,
         "number": batch.number,
         "revision": batch.revision,
+        "version": batch.revision,
         "published_at": _iso(batch.published_at),
         "entry_count": entry_count,
-        "entries_url": request.build_absolute_uri(reverse("honorroll_api_entries", args=[batch.pk])),
+        "entries_url": url("honorroll_api_entries"),
+        "versions_url": url("honorroll_api_versions"),
+        "changes_url": url("honorroll_api_changes"),
     }
 
 
@@ -262,51 +275,193 @@ def _record_delivery(batch, recipient, entry_count):
         Delivery.objects.get_or_create(**lookup, defaults={"entry_count": entry_count})
 
 
-def _entry(row):
-    organisation = row["party_kind"] == PartyKind.ORGANISATION
-    return {
-        "name": row["public_name"],
-        "party_kind": row["party_kind"],
-        "credit_code": row["credit_code"] if organisation else "",
-        "case_number": row["case_number"],
-        "cause": row["cause__name"],
-        "court": row["court__name"],
-        "performed_on": row["performed_on"].isoformat(),
-        "amount": _money(row["amount"]),
-    }
+ENTRY_VALUES = (
+    "pk",
+    *publishing.PUBLIC_VALUES,
+    "party_name",
+    "identity_encrypted",
+    "identity_consented_at",
+    "added_in",
+    "removed_in",
+)
+
+
+class Disclosures:
+    """Counts the identities one answer gives (recorded in the key's use log)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def entry(self, row):
+        """An entry as an agency reads it: the public form, and for a person who consented to
+        give it to the agencies, the real name and ID number (`identity`, else null)."""
+        organisation = row["party_kind"] == PartyKind.ORGANISATION
+        identity = None
+        if organisation:
+            identity = {"name": row["party_name"], "number": row["credit_code"]}
+        elif row["identity_consented_at"] is not None and row["identity_encrypted"]:
+            identity = {"name": row["party_name"], "number": crypto.decrypt(row["identity_encrypted"])}
+            self.count += 1
+        return {
+            "id": row["pk"],
+            "name": row["public_name"],
+            "party_kind": row["party_kind"],
+            "credit_code": row["credit_code"] if organisation else "",
+            "case_number": row["case_number"],
+            "cause": row["cause__name"],
+            "court": row["court__name"],
+            "performed_on": row["performed_on"].isoformat(),
+            "amount": _money(row["amount"]),
+            "added_in": row["added_in"],
+            "identity": identity,
+        }
+
+
+def _published_batch(batch_id):
+    if not BATCH_ID.match(batch_id):
+        return None
+    return _published().select_related("court").filter(pk=int(batch_id)).first()
+
+
+def _version(request, batch, name, default):
+    """A version number of `batch` from the query string: 1 … its current version."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        if default is None:
+            raise BadParameter(f"缺少参数 {name}：请提供已持有的版次（1 至 {batch.revision}）。")
+        return default
+    if not NUMBER.match(raw) or not 1 <= int(raw) <= batch.revision:
+        raise BadParameter(f"版次 {raw[:20]} 不存在：该批次的版次为 1 至 {batch.revision}。")
+    return int(raw)
+
+
+def _answer(request, etag, build):
+    if (response := _not_modified(request, etag)) is not None:
+        return response
+    disclosures = Disclosures()
+    response = _json(build(disclosures))
+    response["ETag"] = etag
+    request.identities_disclosed = disclosures.count
+    return response
 
 
 @api_view
 def entries(request, batch_id):
-    """GET /api/v1/honor-roll/batches/<id>/entries/?page=N&page_size=M — the public form of
-    a published batch's entries, in a stable order (by id)."""
-    batch = None
-    if BATCH_ID.match(batch_id):
-        batch = _published().select_related("court").filter(pk=int(batch_id)).first()
+    """GET /api/v1/honor-roll/batches/<id>/entries/?version=V&page=N&page_size=M — a
+    published batch's entries as of version V (default: the current one), in a stable
+    order (by id)."""
+    batch = _published_batch(batch_id)
     if batch is None:
         return _error("批次不存在或尚未发布。", status=404)
-    public = publishing.public_entries(batch)
-    count = public.count()
     try:
-        page = Page(request, count, ENTRY_PAGE_SIZE)
+        version = _version(request, batch, "version", batch.revision)
+        rows = publishing.version_entries(batch, version)
+        count = rows.count()
+        page = Page(request, count, ENTRY_PAGE_SIZE, version=version)
     except BadParameter as error:
         return _error(error.message, status=error.status)
-    _record_delivery(batch, request.api_key.recipient, count)
-    etag = _etag(
-        request, "entries", batch.pk, batch.revision, _iso(batch.published_at), page.number, page.size
-    )
-    if (response := _not_modified(request, etag)) is not None:
-        return response
-    rows = public.values(*publishing.PUBLIC_VALUES)[page.offset : page.offset + page.size]
-    response = _json(
-        {
+    if version == batch.revision:
+        _record_delivery(batch, request.api_key.recipient, count)
+    etag = _etag(request, "entries", batch.pk, version, _iso(batch.published_at), page.number, page.size)
+    return _answer(
+        request,
+        etag,
+        lambda disclosures: {
             "batch": _batch_summary(request, batch, count),
+            "version": version,
             **page.meta(),
-            "results": [_entry(row) for row in rows],
-        }
+            "results": [
+                disclosures.entry(row)
+                for row in rows.values(*ENTRY_VALUES)[page.offset : page.offset + page.size]
+            ],
+        },
     )
-    response["ETag"] = etag
-    return response
+
+
+@api_view
+def versions(request, batch_id):
+    """GET /api/v1/honor-roll/batches/<id>/versions/ — every published version of a batch:
+    when, how many entries, how many added and withdrawn, and why."""
+    batch = _published_batch(batch_id)
+    if batch is None:
+        return _error("批次不存在或尚未发布。", status=404)
+    rows = list(batch.versions.order_by("number"))
+    etag = _etag(request, "versions", batch.pk, batch.revision, _iso(batch.published_at))
+    return _answer(
+        request,
+        etag,
+        lambda _disclosures: {
+            "batch": _batch_summary(request, batch, rows[-1].entry_count if rows else 0),
+            "results": [
+                {
+                    "version": v.number,
+                    "published_at": _iso(v.published_at),
+                    "entry_count": v.entry_count,
+                    "added_count": v.added_count,
+                    "withdrawn_count": v.withdrawn_count,
+                    "note": v.note,
+                }
+                for v in rows
+            ],
+        },
+    )
+
+
+@api_view
+def changes(request, batch_id):
+    """GET /api/v1/honor-roll/batches/<id>/changes/?since=V — what changed after version V
+    (which the caller holds) up to the current version: `withdrawn` entries (delete them by
+    id) and `added` ones (a corrected entry is withdrawn and added again with a new id).
+    Paged over the withdrawn entries first, then the added ones."""
+    batch = _published_batch(batch_id)
+    if batch is None:
+        return _error("批次不存在或尚未发布。", status=404)
+    try:
+        since = _version(request, batch, "since", None)
+        added, withdrawn = publishing.changes_since(batch, since)
+        withdrawn_count, added_count = withdrawn.count(), added.count()
+        page = Page(request, withdrawn_count + added_count, ENTRY_PAGE_SIZE, since=since)
+    except BadParameter as error:
+        return _error(error.message, status=error.status)
+    current_count = publishing.public_entries(batch).count()
+    _record_delivery(batch, request.api_key.recipient, current_count)
+    etag = _etag(
+        request, "changes", batch.pk, since, batch.revision, _iso(batch.published_at), page.number, page.size
+    )
+
+    def build(disclosures):
+        start, stop = page.offset, page.offset + page.size
+        gone = withdrawn.values("pk", "public_name", "case_number", "removed_in")[start:stop]
+        taken = max(0, min(stop, withdrawn_count) - start)
+        new_start = max(0, start - withdrawn_count)
+        new = (
+            added.values(*ENTRY_VALUES)[new_start : new_start + page.size - taken]
+            if taken < page.size
+            else []
+        )
+        return {
+            "batch": _batch_summary(request, batch, current_count),
+            "since": since,
+            "version": batch.revision,
+            "withdrawn_count": withdrawn_count,
+            "added_count": added_count,
+            **page.meta(),
+            "results": [
+                *(
+                    {
+                        "change": "withdrawn",
+                        "id": row["pk"],
+                        "name": row["public_name"],
+                        "case_number": row["case_number"],
+                        "version": row["removed_in"],
+                    }
+                    for row in gone
+                ),
+                *({"change": "added", "version": row["added_in"], **disclosures.entry(row)} for row in new),
+            ],
+        }
+
+    return _answer(request, etag, build)
 
 
 @api_view

@@ -10,13 +10,10 @@ and shows each row as it would be stored, with the masked name the public would 
 Speed: 100,000 rows are one pass of the resource with court and cause looked up from
 dictionaries built once, duplicates checked against sets, and `bulk_create` in batches
 (bench/honorroll_import.py compares it with a bare openpyxl + bulk_create baseline).
-
-Export: the public form of a published batch only (the masked name, never a natural
-person's real name), and each export is recorded as a Delivery with the file's SHA-256.
+Exports (the public downloads and the agency files) are in honorroll/exports.py.
 """
 
 import datetime
-import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,13 +24,12 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from honorroll.masking import mask_person_name
-from honorroll.models import Delivery, ListBatch, ListEntry, PartyKind
-from honorroll.publishing import ListError, public_entries
+from honorroll.models import ListBatch, ListEntry, PartyKind
+from honorroll.publishing import ListError
 from portal.identifiers import IdentifierError, validate_credit_code
 from portal.models import CauseOfAction, Court
 from portal.spreadsheets import (
     DATE_PATTERN,
-    FORMATS,
     AmountWidget,
     CaseNumberWidget,
     ChineseDateWidget,
@@ -41,7 +37,6 @@ from portal.spreadsheets import (
     RequiredTextWidget,
     SheetError,
     cell_text,
-    dataset_bytes,
     read_dataset,
     row_errors,
 )
@@ -492,83 +487,3 @@ def import_sheet(batch, dataset):
         if problems:
             raise RowsRefused(problems)  # the resource's own transaction was rolled back
     return dataset.height
-
-
-# ---------------------------------------------------------------------------
-# Exports for recipient agencies
-# ---------------------------------------------------------------------------
-
-
-class PublicEntryResource(resources.ModelResource):
-    """The public form of an entry: what anyone may read, and all an agency receives."""
-
-    public_name = fields.Field(attribute="public_name", column_name="名称")
-    party_kind = fields.Field(column_name="当事人类型")
-    credit_code = fields.Field(column_name="统一社会信用代码")
-    case_number = fields.Field(attribute="case_number", column_name="案号")
-    cause = fields.Field(column_name="案由")
-    court = fields.Field(column_name="审理法院")
-    performed_on = fields.Field(column_name="履行完毕日期")
-    amount = fields.Field(column_name="履行金额（元）")
-
-    class Meta:
-        model = ListEntry
-        fields = (
-            "public_name",
-            "party_kind",
-            "credit_code",
-            "case_number",
-            "cause",
-            "court",
-            "performed_on",
-            "amount",
-        )
-        export_order = fields
-
-    def dehydrate_party_kind(self, entry):
-        return entry.get_party_kind_display()
-
-    def dehydrate_credit_code(self, entry):
-        return entry.credit_code if entry.party_kind == PartyKind.ORGANISATION else ""
-
-    def dehydrate_cause(self, entry):
-        return entry.cause.name
-
-    def dehydrate_court(self, entry):
-        return entry.court.name
-
-    def dehydrate_performed_on(self, entry):
-        return entry.performed_on.isoformat()
-
-    def dehydrate_amount(self, entry):
-        return "" if entry.amount is None else f"{entry.amount:.2f}"
-
-
-def export_batch(batch, recipient, fmt, actor):
-    """The published `batch` in its public form as a file for `recipient`, recorded as a
-    Delivery: returns (bytes, filename, content type). Raises ListError otherwise."""
-    if fmt not in FORMATS:
-        raise ListError("报送格式只能是 xlsx 或 csv。")
-    if not recipient.is_active:
-        raise ListError(f"接收单位“{recipient.name}”已停用，不能报送。")
-    with transaction.atomic():
-        # The revision and the rows are read together, so the delivery names the version sent.
-        batch = ListBatch.objects.select_for_update().select_related("court").get(pk=batch.pk)
-        if not batch.is_published:
-            raise ListError("只有已发布的名单才能报送；请先发布该批次。")
-        entries = list(public_entries(batch))
-        if any(not entry.public_name for entry in entries):
-            raise ListError("名单中有条目缺少公开名称，不能报送；请联系系统管理员。")
-        dataset = PublicEntryResource().export(entries)
-        content, content_type = dataset_bytes(dataset, fmt)
-        Delivery.objects.create(
-            batch=batch,
-            recipient=recipient,
-            method=fmt,
-            revision=batch.revision,
-            entry_count=len(entries),
-            sha256=hashlib.sha256(content).hexdigest(),
-            sent_by=actor,
-        )
-    filename = f"诚信履行名单-{batch.court.name}-{batch.year}年第{batch.number}期-第{batch.revision}版.{fmt}"
-    return content, filename, content_type

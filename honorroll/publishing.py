@@ -4,11 +4,12 @@ a published batch. Errors are `ListError` with a Chinese message for staff."""
 import re
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from honorroll.masking import mask_person_name
-from honorroll.models import ListBatch, ListEntry, Nomination, Objection, PartyKind
+from honorroll.models import BatchVersion, ListBatch, ListEntry, Nomination, PartyKind
 from portal import caching
 from portal.models import Court
 
@@ -69,7 +70,10 @@ def _draft(batch):
 
 
 def add_nominations(batch, nominations):
-    """Candidates from approved applications become entries of a draft batch."""
+    """Candidates from approved applications become entries of a draft batch. Refused
+    (nothing added) for a withdrawn candidate (its certificate was revoked), a candidate of
+    another court, a person without consent, or a party already on a published batch of
+    the same court and year."""
     added = 0
     with transaction.atomic():
         batch = _draft(batch)
@@ -77,17 +81,14 @@ def add_nominations(batch, nominations):
         for nomination in nominations:
             if hasattr(nomination, "entry"):
                 continue  # already on a batch
-            if nomination.pk not in allowed:
-                raise ListError(
-                    f"{nomination.case_number} 不是本院的案件，不能列入{batch.court.name}的名单。"
-                )
-            if nomination.party_kind == PartyKind.PERSON and not nomination.consented_at:
-                raise ListError(f"{nomination.party_name}：自然人须经本人同意才能列入名单。")
+            _check_nomination(batch, nomination, allowed)
             ListEntry.objects.create(
                 batch=batch,
                 party_kind=nomination.party_kind,
                 party_name=nomination.party_name,
                 credit_code=nomination.credit_code,
+                identity_encrypted=nomination.identity_encrypted,
+                identity_consented_at=nomination.identity_consented_at,
                 court=nomination.court,
                 case_number=nomination.case_number,
                 cause=nomination.cause,
@@ -101,10 +102,39 @@ def add_nominations(batch, nominations):
     return added
 
 
+def _check_nomination(batch, nomination, allowed):
+    label = f"{nomination.case_number}（{nomination.source}）"
+    if nomination.withdrawn_at is not None:
+        raise ListError(f"{label}：该候选已撤回（{nomination.withdrawal_reason}），不能列入名单。")
+    if nomination.pk not in allowed:
+        court = nomination.court.name if nomination.court_id else "其他法院"
+        raise ListError(f"{label} 是{court}的案件，不能列入{batch.court.name}的名单。")
+    if nomination.party_kind == PartyKind.PERSON and not nomination.consented_at:
+        raise ListError(f"{label}：自然人须经本人同意才能列入名单。")
+    listed = (
+        ListEntry.objects.filter(
+            batch__court=batch.court,
+            batch__year=batch.year,
+            batch__status=ListBatch.Status.PUBLISHED,
+            party_kind=nomination.party_kind,
+            party_name=nomination.party_name,
+            removed_in__isnull=True,
+        )
+        .select_related("batch")
+        .first()
+    )
+    if listed is not None:
+        raise ListError(
+            f"{label}：该当事人已列入{batch.court.name}{listed.batch.title}的名单，同一年度不重复列入。"
+        )
+
+
 def candidates(court=None):
-    """Nominations not yet on any batch: for a basic court's batch, its own cases; the
-    intermediate court's list may take every court's."""
-    nominations = Nomination.objects.filter(entry__isnull=True).select_related("court", "cause")
+    """Nominations not yet on any batch and not withdrawn: for a basic court's batch, its
+    own cases; the intermediate court's list may take every court's."""
+    nominations = Nomination.objects.filter(entry__isnull=True, withdrawn_at__isnull=True).select_related(
+        "court", "cause"
+    )
     if court is not None and court.level == Court.Level.BASIC:
         nominations = nominations.filter(court=court)
     return nominations
@@ -125,60 +155,50 @@ def publish(batch, *, actor):
         names = public_names(entries)
         for entry in entries:
             entry.public_name = names[entry]
-        ListEntry.objects.bulk_update(entries, ["public_name"], batch_size=2000)
+            entry.added_in = 1
+        ListEntry.objects.bulk_update(entries, ["public_name", "added_in"], batch_size=2000)
         batch.status = ListBatch.Status.PUBLISHED
         batch.published_at = timezone.now()
         batch.published_by = actor
         batch.revision = 1
         batch.save(update_fields=["status", "published_at", "published_by", "revision"])
+        BatchVersion.objects.create(
+            batch=batch,
+            number=1,
+            published_at=batch.published_at,
+            published_by=actor,
+            note="首次发布",
+            entry_count=len(entries),
+            added_count=len(entries),
+        )
         forget_public_pages(batch)
     return batch
 
 
-def record_objection(entry, *, requested_by, reason, actor):
-    if not requested_by.strip() or not reason.strip():
-        raise ListError("请填写异议人和异议理由。")
-    if not entry.batch.is_published:
-        raise ListError("草稿批次可直接修改，无需异议程序。")
-    if entry.removed_at is not None:
-        raise ListError("该条目已经移除。")
-    return Objection.objects.create(
-        entry=entry, requested_by=requested_by.strip(), reason=reason.strip(), recorded_by=actor
+def version_entries(batch, version):
+    """The entries of a published batch as they stood in `version` (1 … batch.revision)."""
+    return (
+        ListEntry.objects.filter(batch=batch, added_in__lte=version)
+        .filter(Q(removed_in__isnull=True) | Q(removed_in__gt=version))
+        .select_related("court", "cause")
+        .order_by("pk")
     )
 
 
-def decide_objection(objection, *, upheld, note, actor):
-    """An upheld objection removes the entry from the public list and re-publishes the
-    batch (revision + 1); a dismissed one is recorded. Either way the record stays."""
-    if not note.strip():
-        raise ListError("请填写处理意见。")
-    with transaction.atomic():
-        objection = Objection.objects.select_for_update().select_related("entry__batch").get(pk=objection.pk)
-        if objection.decision != Objection.Decision.PENDING:
-            raise ListError("该异议已处理。")
-        objection.decision = Objection.Decision.UPHELD if upheld else Objection.Decision.DISMISSED
-        objection.decision_note = note.strip()
-        objection.decided_by = actor
-        objection.decided_at = timezone.now()
-        objection.save()
-        if upheld:
-            entry = objection.entry
-            entry.removed_at = timezone.now()
-            entry._frozen_write_allowed = True
-            entry.save(update_fields=["removed_at"])
-            batch = ListBatch.objects.select_for_update().get(pk=entry.batch_id)
-            batch.revision += 1
-            batch.published_at = timezone.now()
-            batch.save(update_fields=["revision", "published_at"])
-            forget_public_pages(batch)
-    return objection
+def changes_since(batch, since):
+    """(added, withdrawn) querysets: what changed from version `since` to the current one.
+    A corrected entry appears as withdrawn (the old form) and added (the corrected one)."""
+    entries = ListEntry.objects.filter(batch=batch).select_related("court", "cause").order_by("pk")
+    added = entries.filter(added_in__gt=since, removed_in__isnull=True)
+    withdrawn = entries.filter(removed_in__gt=since, added_in__lte=since)
+    return added, withdrawn
 
 
 def public_entries(batch):
     """What the public sees of a published batch (never the real names of persons)."""
     return (
         ListEntry.objects.filter(
-            batch=batch, batch__status=ListBatch.Status.PUBLISHED, removed_at__isnull=True
+            batch=batch, batch__status=ListBatch.Status.PUBLISHED, removed_in__isnull=True
         )
         .select_related("court", "cause")
         .order_by("pk")

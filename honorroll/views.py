@@ -6,20 +6,16 @@ names of natural persons (`party_name`) are never loaded. Malformed query string
 ignored or answered with a Chinese message, never with an error page.
 """
 
-import csv
-import io
 from urllib.parse import quote, urlencode
 
-import openpyxl
 from django import forms
 from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from openpyxl.cell import WriteOnlyCell
 
-from honorroll import publishing
-from honorroll.models import ListBatch, PartyKind
+from honorroll import exports, publishing
+from honorroll.models import ListBatch
 from portal import caching
 from portal.models import CauseOfAction, Court
 from publicity.models import paginate
@@ -28,9 +24,6 @@ BATCHES_PER_PAGE = 20
 ENTRIES_PER_PAGE = 50
 QUERY_MAX_LENGTH = 50
 EXPORT_CACHE_SECONDS = 60 * 60
-
-COLUMNS = ("序号", "当事人", "统一社会信用代码", "案号", "案由", "审理法院", "履行完毕日期", "履行金额（元）")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def published_batches():
@@ -137,31 +130,6 @@ def batch_detail(request, pk):
     return render(request, "honorroll/batch_detail.html", context)
 
 
-def safe_cell(value):
-    """Text a spreadsheet must not read as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def export_rows(batch):
-    """(序号, 当事人, 统一社会信用代码, 案号, 案由, 审理法院, 履行完毕日期, 履行金额) per entry."""
-    rows = public_values(publishing.public_entries(batch))
-    for serial, (name, kind, code, case_number, cause, court, performed_on, amount) in enumerate(
-        rows.iterator(chunk_size=2000), start=1
-    ):
-        yield (
-            serial,
-            safe_cell(name),
-            code if kind == PartyKind.ORGANISATION else "",
-            safe_cell(case_number),
-            cause,
-            court,
-            performed_on,
-            amount,
-        )
-
-
 def attachment(response, batch, extension):
     """Content-Disposition with an ASCII name for old clients and the Chinese one (RFC 6266)."""
     ascii_name = f"honor-roll-{batch.court.code[1:]}-{batch.year}-{batch.number}.{extension}"
@@ -184,45 +152,25 @@ def cached_export(batch, extension, build):
     return content
 
 
-def csv_bytes(batch):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for row in export_rows(batch):
-        *rest, performed_on, amount = row
-        writer.writerow([*rest, performed_on.isoformat(), "" if amount is None else f"{amount:.2f}"])
-    return buffer.getvalue().encode("utf-8")
+def public_file(fmt):
+    def build(batch):
+        rows = exports.public_rows(publishing.public_entries(batch))
+        return exports.sheet_bytes(exports.PUBLIC_COLUMNS, rows, fmt, "诚信履行名单")
 
-
-def xlsx_bytes(batch):
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("诚信履行名单")
-    for letter, width in zip("ABCDEFGH", (6, 30, 22, 26, 18, 26, 14, 16), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append(COLUMNS)
-    for row in export_rows(batch):
-        # Text cells were made formula-safe by export_rows; only the date and the amount
-        # need a cell object for their number format (plain values are much quicker).
-        *rest, performed_on, amount = row
-        date_cell = WriteOnlyCell(sheet, value=performed_on)
-        date_cell.number_format = "yyyy-mm-dd"
-        if amount is not None:
-            amount = WriteOnlyCell(sheet, value=amount)
-            amount.number_format = "0.00"
-        sheet.append([*rest, date_cell, amount])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return build
 
 
 def download_csv(request, pk):
     batch = get_object_or_404(published_batches(), pk=pk)
-    response = HttpResponse(cached_export(batch, "csv", csv_bytes), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        cached_export(batch, "csv", public_file("csv")), content_type=exports.CONTENT_TYPES["csv"]
+    )
     return attachment(response, batch, "csv")
 
 
 def download_xlsx(request, pk):
     batch = get_object_or_404(published_batches(), pk=pk)
-    response = HttpResponse(cached_export(batch, "xlsx", xlsx_bytes), content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(
+        cached_export(batch, "xlsx", public_file("xlsx")), content_type=exports.CONTENT_TYPES["xlsx"]
+    )
     return attachment(response, batch, "xlsx")

@@ -1,46 +1,27 @@
 """Online applications for the certificate of voluntary performance (自动履行证明书).
 
-Personal data stays here: ID and phone numbers are encrypted at rest (intake/crypto.py)
+Personal data stays here: ID and phone numbers are encrypted at rest (portal/crypto.py)
 with keyed hashes for lookups; evidence files live in private storage outside the media
 root. Every state change is an `ApplicationEvent`, an append-only audit trail.
 """
 
 import hmac
-import os
 import secrets
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from intake import crypto, fees
+from intake import fees
+from portal import crypto
 from portal.models import CauseOfAction, Court
-
-
-class PrivateStorage(FileSystemStorage):
-    """Evidence files: under PRIVATE_MEDIA_ROOT (read when used, not at import), outside
-    MEDIA_ROOT, with no public URL; only a staff-only view serves them."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Evidence files have no public URL.")
-
-    def deconstruct(self):
-        return ("intake.models.PrivateStorage", (), {})
+from portal.private_files import PrivateStorage  # also named by migration 0001
 
 
 class DocumentType(models.TextChoices):
@@ -139,8 +120,25 @@ class Application(models.Model):
     email = models.EmailField("电子邮箱", blank=True)
     performed_on = models.DateField("履行完毕日期")
 
+    # The party who performed the obligation (the 被告/被执行人): the applicant when the
+    # applicant is that party, the principal when an agent applies. The list names this
+    # party, never the applicant, and only with this party's own consents.
+    performer_name = models.CharField("履行义务的当事人", max_length=100, blank=True)
+    performer_kind = models.CharField(
+        "履行义务的当事人类型", max_length=20, choices=PartyKind.choices, blank=True
+    )
+    performer_id_encrypted = models.TextField("履行义务的当事人证件号码（加密）", blank=True, editable=False)
+    performer_id_hash = models.CharField(
+        "履行义务的当事人证件号码（查找用哈希）", max_length=64, blank=True, editable=False
+    )
+    handler_name = models.CharField(
+        "经办人", max_length=100, blank=True, help_text="单位申请时，代表单位办理申请的工作人员。"
+    )
+
     consented_processing_at = models.DateTimeField("同意处理个人信息时间")
-    consents_to_list = models.BooleanField("同意列入诚信履行名单", default=False)
+    # Two separate consents of the performing party (PIPL Art. 23 and 25), each with its text.
+    consents_to_list = models.BooleanField("履行义务的当事人同意列入诚信履行名单并公开", default=False)
+    consents_to_identity = models.BooleanField("履行义务的当事人同意向接收单位提供身份信息", default=False)
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -186,6 +184,31 @@ class Application(models.Model):
         self.phone_encrypted = crypto.encrypt(value)
         self.phone_hash = crypto.keyed_hash(value)
 
+    @property
+    def performer_id(self):
+        return crypto.decrypt(self.performer_id_encrypted)
+
+    @performer_id.setter
+    def performer_id(self, value):
+        self.performer_id_encrypted = crypto.encrypt(value)
+        self.performer_id_hash = crypto.keyed_hash(value) if value else ""
+
+    @property
+    def applicant_is_performer(self):
+        return self.applicant_role == ApplicantRole.DEFENDANT
+
+    @property
+    def list_consent_problem(self):
+        """Why the performing party is not nominated for the list, in the applicant's words;
+        empty when it may be."""
+        if self.applicant_role == ApplicantRole.PLAINTIFF:
+            return "申请人为原告（申请执行人），列入诚信履行名单须由履行义务的当事人本人同意，故不列入名单。"
+        if not self.consents_to_list:
+            return "履行义务的当事人未同意列入诚信履行名单，故不列入名单。"
+        if not self.performer_name:
+            return "申请未载明履行义务的当事人，故不列入名单。"
+        return ""
+
     def set_access_code(self, code):
         # A keyed hash (the key lives in the environment, not the database), not a password
         # hash: the code is random (~40 bits) and look-ups are throttled, and PBKDF2 cost
@@ -214,6 +237,10 @@ class Application(models.Model):
     def status_text(self):
         """The status as the applicant reads it: an approval says which document came out."""
         if self.status == self.Status.APPROVED:
+            certificate = getattr(self, "certificate", None)
+            if certificate is not None and certificate.is_revoked:
+                revoked_on = timezone.localtime(certificate.revoked_at).date()
+                return f"证明书已于{revoked_on.year}年{revoked_on.month}月{revoked_on.day}日撤销"
             return f"已批准，{self.document_name}已出具"
         return self.get_status_display()
 
@@ -226,9 +253,14 @@ class Application(models.Model):
 
 
 class EvidenceFile(models.Model):
+    class Kind(models.TextChoices):
+        EVIDENCE = "evidence", "履行凭证"
+        AUTHORIZATION = "authorization", "授权委托书"
+
     application = models.ForeignKey(
         Application, verbose_name="申请", on_delete=models.CASCADE, related_name="evidence"
     )
+    kind = models.CharField("文件类别", max_length=20, choices=Kind.choices, default=Kind.EVIDENCE)
     file = models.FileField("文件", storage=PrivateStorage(), upload_to="evidence/%Y/%m/")
     original_name = models.CharField("原文件名", max_length=255)
     content_type = models.CharField("文件类型", max_length=50)
@@ -256,6 +288,7 @@ class ApplicationEvent(models.Model):
         APPROVED = "approved", "批准"
         REJECTED = "rejected", "不予批准"
         REVOKED = "revoked", "撤销证明书"
+        LIST_CORRECTION = "list_correction", "登记诚信履行名单更正"
 
     # What the applicant sees on the status page (staff-internal actions are not shown).
     PUBLIC_ACTIONS = (Action.SUBMITTED, Action.CONFIRMED, Action.APPROVED, Action.REJECTED, Action.REVOKED)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from honorroll.nominations import nominate
+from honorroll.nominations import nominate, withdraw
 from intake.models import (
     FEN,
     Application,
@@ -137,7 +137,7 @@ def _issue(model, application, actor, mark, describe, **fields):
     application.status = Status.APPROVED
     application.save(update_fields=["status"])
     application.record(Action.APPROVED, actor, describe(document))
-    _nominate_if_consented(application)
+    _nominate_if_consented(application, document)
     return document
 
 
@@ -190,19 +190,31 @@ def _decide_fee_reduction(application, actor, granted_amount, legal_basis):
         )
 
 
-def _nominate_if_consented(application):
-    if application.consents_to_list:
-        nominate(
-            party_name=application.applicant_name,
-            party_kind=application.applicant_kind,
-            credit_code=application.id_number if application.applicant_kind == PartyKind.ORGANISATION else "",
-            court=application.court,
-            case_number=application.case_number,
-            cause=application.cause,
-            performed_on=application.performed_on,
-            source=f"{application.get_kind_display()}申请 {application.tracking_number}",
-            consented_at=application.submitted_at,
-        )
+def _nominate_if_consented(application, document):
+    """The performing party (never an agent or the creditor), with its own consent to
+    publication; its identity goes to the agencies only with its second consent."""
+    if application.list_consent_problem:
+        return
+    certificate = document if isinstance(document, Certificate) else getattr(application, "certificate", None)
+    if certificate is not None and certificate.is_revoked:
+        return
+    organisation = application.performer_kind == PartyKind.ORGANISATION
+    identity = application.performer_id
+    nominate(
+        party_name=application.performer_name,
+        party_kind=application.performer_kind,
+        credit_code=identity if organisation else "",
+        court=application.court,
+        case_number=application.case_number,
+        cause=application.cause,
+        performed_on=application.performed_on,
+        source=f"{application.get_kind_display()}申请 {application.tracking_number}",
+        consented_at=application.submitted_at,
+        reference=application.tracking_number,
+        certificate_serial=certificate.serial if certificate is not None else "",
+        identity=identity,
+        identity_consented_at=application.submitted_at if application.consents_to_identity else None,
+    )
 
 
 def reject(application, *, actor, reason):
@@ -238,6 +250,13 @@ def revoke(certificate, *, actor, reason):
         certificate.revocation_reason = reason.strip()
         certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         application.record(Action.REVOKED, actor, reason.strip())
+        # The list follows at once: the candidate is withdrawn, a published entry gets a
+        # correction for 名单管理 (in this transaction: a revocation never half happens).
+        opened = withdraw(certificate_serial=certificate.serial, reason=reason.strip())
+        if opened:
+            application.record(
+                Action.LIST_CORRECTION, actor, f"已登记名单更正 {len(opened)} 项，待名单管理人员处理"
+            )
     return certificate
 
 

@@ -71,8 +71,13 @@ def _new_application(data, kind, access_code, file_field, staged):
         email=data.get("email", ""),
         performed_on=data["performed_on"],
         consented_processing_at=timezone.now(),
+        performer_name=data["performer_name"],
+        performer_kind=data["performer_kind"],
+        handler_name=data.get("handler_name", "").strip(),
         consents_to_list=bool(data.get("consent_list")),
+        consents_to_identity=bool(data.get("consent_identity")),
     )
+    application.performer_id = data.get("performer_id_number", "")
     application.id_number = data["id_number"]
     application.phone = data["phone"]
     application.set_access_code(access_code)
@@ -89,11 +94,15 @@ def _new_application(data, kind, access_code, file_field, staged):
             payment_method=data["payment_method"],
             reason=data["reason"].strip(),
         )
-    for upload in data["evidence"]:
+    uploads = [(EvidenceFile.Kind.EVIDENCE, upload) for upload in data["evidence"]]
+    if data.get("authorization"):
+        uploads.append((EvidenceFile.Kind.AUTHORIZATION, data["authorization"]))
+    for kind, upload in uploads:
         name, sha256 = storage.stage(file_field, upload)
         staged.append(name)
         EvidenceFile.objects.create(
             application=application,
+            kind=kind,
             file=name,
             original_name=upload.name[:255],
             content_type=upload.sniffed_type,

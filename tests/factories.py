@@ -30,3 +30,9 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     title = factory.Sequence(lambda n: f"办事指南{n}")
     intro = "自动履行完毕后，当事人可以在网上申请证明书。"
+
+
+def second_list_manager():
+    """A second member of 名单管理: where a court has two, the one who registered an
+    objection does not decide it (honorroll.ListSettings)."""
+    return UserFactory(username="fuhe", groups=["名单管理"])

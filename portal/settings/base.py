@@ -289,7 +289,7 @@ OTP_TOTP_ISSUER = "七台河市中级人民法院"
 # The Django admin's device pages show no keys or QR codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Intake: applicants' ID and phone numbers are encrypted at rest (intake/crypto.py).
+# Intake: applicants' ID and phone numbers are encrypted at rest (portal/crypto.py).
 # Comma-separated Fernet keys, newest first; production.py refuses to start without them.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 # Evidence files live outside MEDIA_ROOT and are served only to authorised staff.

@@ -17,10 +17,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from wagtail.models import PageViewRestriction, Site
 
-from honorroll import publishing
+from honorroll import corrections
 from honorroll.models import ListBatch
 from portal.models import CauseOfAction, CourtSiteSettings, StandardPage
 from publicity.models import TypicalCaseIndexPage, TypicalCasePage
+from tests.factories import second_list_manager
 from tests.publicity.test_cases import facet, soup_of
 
 pytestmark = pytest.mark.django_db
@@ -296,10 +297,12 @@ def test_an_entry_removed_on_objection_leaves_the_batch_filters(page_cache, demo
         assert entry.public_name in response.content.decode()
 
     manager = get_user_model().objects.get(username="mingdan")
-    objection = publishing.record_objection(
+    objection = corrections.record_objection(
         entry, requested_by="本人", reason="案件已再审改判。", actor=manager
     )
-    publishing.decide_objection(objection, upheld=True, note="经核实，异议成立。", actor=manager)
+    corrections.decide_objection(
+        objection, upheld=True, note="经核实，异议成立。", actor=second_list_manager()
+    )
 
     for response in both(detail):
         assert entry.public_name not in response.content.decode()

@@ -9,11 +9,12 @@ import requests
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from honorroll import publishing
+from honorroll import corrections, publishing
 from honorroll.models import ListBatch, ListEntry
 from portal.models import CauseOfAction
 from publicity.models import TypicalCasePage
 from tests.deploy.conftest import DEPLOY
+from tests.factories import second_list_manager
 
 pytestmark = DEPLOY
 
@@ -129,8 +130,10 @@ def test_honor_roll_publication_and_objection_purge_the_list(demo_content, get):
         assert get(path).headers["X-Cache-Status"] == "HIT"
     assert name in get(detail).text
 
-    objection = publishing.record_objection(entry, requested_by="本人", reason="未经同意", actor=manager)
-    publishing.decide_objection(objection, upheld=True, note="经核实，异议成立。", actor=manager)
+    objection = corrections.record_objection(entry, requested_by="本人", reason="未经同意", actor=manager)
+    corrections.decide_objection(
+        objection, upheld=True, note="经核实，异议成立。", actor=second_list_manager()
+    )
     wait_until(lambda: name not in get(detail).text)
 
     draft = ListBatch.objects.create(court=batch.court, year=2026, number=7)

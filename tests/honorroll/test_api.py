@@ -6,8 +6,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from honorroll import publishing
+from honorroll import corrections
 from honorroll.models import AgencyApiKey, ApiKeyUse, Delivery, Recipient
+from tests.factories import second_list_manager
 from tests.honorroll.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -220,10 +221,10 @@ def test_etags_give_304_until_a_correction_republishes(api, make_batch, list_man
     assert api(f"{url}?page_size=3", HTTP_IF_NONE_MATCH=etag).status_code == 200  # another page
     # An upheld objection removes 李小明 (李某某) and re-publishes: new ETags, entry gone.
     entry = batch.entries.get(party_name="李小明")
-    objection = publishing.record_objection(
+    objection = corrections.record_objection(
         entry, requested_by="李小明", reason="已改判。", actor=list_manager
     )
-    publishing.decide_objection(objection, upheld=True, note="异议成立。", actor=list_manager)
+    corrections.decide_objection(objection, upheld=True, note="异议成立。", actor=second_list_manager())
     response = api(url, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and response["ETag"] != etag
     data = response.json()
@@ -261,8 +262,10 @@ def test_an_api_pull_is_recorded_once_per_revision(api, recipient, make_batch, l
     assert (delivery.batch, delivery.recipient, delivery.method) == (batch, recipient, "api")
     assert (delivery.revision, delivery.entry_count, delivery.sent_by) == (1, 6, None)
     entry = batch.entries.get(party_name="张三")
-    objection = publishing.record_objection(entry, requested_by="张三", reason="不同意。", actor=list_manager)
-    publishing.decide_objection(objection, upheld=True, note="撤回同意。", actor=list_manager)
+    objection = corrections.record_objection(
+        entry, requested_by="张三", reason="不同意。", actor=list_manager
+    )
+    corrections.decide_objection(objection, upheld=True, note="撤回同意。", actor=second_list_manager())
     api(url)
     api(url)
     assert list(Delivery.objects.order_by("revision").values_list("revision", "entry_count")) == [
@@ -300,11 +303,11 @@ def test_no_real_name_is_ever_output(api, make_batch, list_manager):
     batch = make_batch()
     make_batch(number=4, people=["张三丰", "欧阳小明"], organisations=())
     entry = batch.entries.get(party_name="张四")
-    objection = publishing.record_objection(entry, requested_by="张四", reason="理由", actor=list_manager)
+    objection = corrections.record_objection(entry, requested_by="张四", reason="理由", actor=list_manager)
     bodies = []
     for path in (BATCHES, entries_url(batch), f"{entries_url(batch)}?page_size=2&page=2", DELIVERIES):
         bodies.append(api(path).content.decode())
-    publishing.decide_objection(objection, upheld=True, note="成立", actor=list_manager)
+    corrections.decide_objection(objection, upheld=True, note="成立", actor=second_list_manager())
     for path in (BATCHES, entries_url(batch), DELIVERIES):
         bodies.append(api(path).content.decode())
     for batch_data in json.loads(bodies[0])["results"]:

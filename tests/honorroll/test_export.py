@@ -15,10 +15,10 @@ import openpyxl
 import pytest
 from django.contrib.messages import get_messages
 
-from honorroll import publishing
-from honorroll.importing import export_batch
+from honorroll import corrections, publishing
+from honorroll.exports import export_batch
 from honorroll.models import Delivery, Recipient
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_list_manager
 from tests.honorroll.conftest import ORGANISATION, PEOPLE
 from tests.staff import log_in_verified
 
@@ -103,10 +103,10 @@ def test_the_export_is_the_public_form_and_is_logged(make_batch, recipient, list
 def test_after_a_correction_the_export_has_the_new_revision(make_batch, recipient, list_manager):
     batch = make_batch()
     entry = batch.entries.get(party_name="李小明")
-    objection = publishing.record_objection(
+    objection = corrections.record_objection(
         entry, requested_by="李小明", reason="已改判。", actor=list_manager
     )
-    publishing.decide_objection(objection, upheld=True, note="异议成立。", actor=list_manager)
+    corrections.decide_objection(objection, upheld=True, note="异议成立。", actor=second_list_manager())
 
     content, filename, _type = export_batch(batch, recipient, "csv", list_manager)
 

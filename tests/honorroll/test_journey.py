@@ -10,12 +10,14 @@ import pytest
 import tablib
 from django.utils import timezone
 
-from honorroll import publishing
-from honorroll.importing import COLUMNS, export_batch, import_sheet
+from honorroll import corrections, publishing
+from honorroll.exports import export_batch
+from honorroll.importing import COLUMNS, import_sheet
 from honorroll.models import AgencyApiKey, Delivery, ListBatch, Recipient
 from honorroll.nominations import nominate
 from portal.identifiers import credit_code_check_character
 from portal.models import CauseOfAction, Court
+from tests.factories import second_list_manager
 
 pytestmark = pytest.mark.django_db
 REAL_PEOPLE = ("杨晓东", "欧阳娜娜", "买买提·艾力", "张三", "张四")
@@ -109,10 +111,12 @@ def test_a_batch_from_nominations_and_an_import_to_a_correction(client, list_man
     ]
 
     entry = batch.entries.get(party_name="张四")
-    objection = publishing.record_objection(
+    objection = corrections.record_objection(
         entry, requested_by="张四", reason="撤回同意。", actor=list_manager
     )
-    publishing.decide_objection(objection, upheld=True, note="本人撤回同意，予以移除。", actor=list_manager)
+    corrections.decide_objection(
+        objection, upheld=True, note="本人撤回同意，予以移除。", actor=second_list_manager()
+    )
     batch.refresh_from_db()
     assert batch.revision == 2
     after = all_public_text(client, batch, plaintext)

@@ -14,10 +14,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from honorroll import publishing
+from honorroll import corrections, publishing
 from honorroll.models import ListBatch, ListEntry
 from portal.models import CauseOfAction, Court
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_list_manager
 from tests.honorroll.conftest import ORGANISATION, PEOPLE
 
 pytestmark = pytest.mark.django_db
@@ -81,10 +81,12 @@ def publish(batch):
 
 def uphold_objection(batch, party_name, list_manager):
     entry = batch.entries.get(party_name=party_name)
-    objection = publishing.record_objection(
+    objection = corrections.record_objection(
         entry, requested_by=party_name, reason="案件已再审改判。", actor=list_manager
     )
-    publishing.decide_objection(objection, upheld=True, note="经核实，异议成立。", actor=list_manager)
+    corrections.decide_objection(
+        objection, upheld=True, note="经核实，异议成立。", actor=second_list_manager()
+    )
     batch.refresh_from_db()
     return batch
 

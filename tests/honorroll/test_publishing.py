@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from honorroll import publishing
+from honorroll import corrections, publishing
 from honorroll.models import ListEntry, Objection
+from tests.factories import second_list_manager
 from tests.honorroll.conftest import PEOPLE
 
 pytestmark = pytest.mark.django_db
@@ -57,29 +58,33 @@ def test_publishing_needs_entries_and_consent(make_batch, list_manager):
 def test_an_upheld_objection_removes_the_entry_and_republishes(make_batch, list_manager):
     batch = make_batch()
     entry = batch.entries.get(party_name="李小明")
-    objection = publishing.record_objection(
+    objection = corrections.record_objection(
         entry, requested_by="李小明", reason="案件已再审改判。", actor=list_manager
     )
     with pytest.raises(publishing.ListError, match="处理意见"):
-        publishing.decide_objection(objection, upheld=True, note=" ", actor=list_manager)
-    publishing.decide_objection(objection, upheld=True, note="经核实，异议成立。", actor=list_manager)
+        corrections.decide_objection(objection, upheld=True, note=" ", actor=second_list_manager())
+    corrections.decide_objection(
+        objection, upheld=True, note="经核实，异议成立。", actor=second_list_manager()
+    )
     batch.refresh_from_db()
     assert batch.revision == 2
     assert "李某某" not in [e.public_name for e in publishing.public_entries(batch)]
     assert len(publishing.public_entries(batch)) == len(PEOPLE)  # 5 people + 1 organisation − 1
     objection.refresh_from_db()
-    assert objection.decision == Objection.Decision.UPHELD and objection.decided_by == list_manager
+    assert objection.decision == Objection.Decision.UPHELD and objection.decided_by == second_list_manager()
     with pytest.raises(publishing.ListError, match="已处理"):
-        publishing.decide_objection(objection, upheld=False, note="再次", actor=list_manager)
+        corrections.decide_objection(objection, upheld=False, note="再次", actor=second_list_manager())
 
 
 def test_a_dismissed_objection_changes_nothing_public(make_batch, list_manager):
     batch = make_batch()
     entry = batch.entries.get(party_name="张三")
-    objection = publishing.record_objection(
+    objection = corrections.record_objection(
         entry, requested_by="张三", reason="不同意公开。", actor=list_manager
     )
-    publishing.decide_objection(objection, upheld=False, note="本人已书面同意。", actor=list_manager)
+    corrections.decide_objection(
+        objection, upheld=False, note="本人已书面同意。", actor=second_list_manager()
+    )
     batch.refresh_from_db()
     assert batch.revision == 1 and ListEntry.objects.get(pk=entry.pk).removed_at is None
 
@@ -172,9 +177,11 @@ def test_an_entry_cannot_be_moved_out_of_a_published_batch(make_batch):
 def test_a_removed_entry_takes_no_second_objection(make_batch, list_manager):
     batch = make_batch()
     entry = batch.entries.get(party_name="李小明")
-    objection = publishing.record_objection(entry, requested_by="李小明", reason="改判。", actor=list_manager)
-    publishing.decide_objection(objection, upheld=True, note="成立。", actor=list_manager)
+    objection = corrections.record_objection(
+        entry, requested_by="李小明", reason="改判。", actor=list_manager
+    )
+    corrections.decide_objection(objection, upheld=True, note="成立。", actor=second_list_manager())
     with pytest.raises(publishing.ListError, match="已经移除"):
-        publishing.record_objection(
+        corrections.record_objection(
             ListEntry.objects.get(pk=entry.pk), requested_by="李小明", reason="再次。", actor=list_manager
         )

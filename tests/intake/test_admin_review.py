@@ -28,8 +28,11 @@ def applications(client):
             court=Court.objects.get(code="黑0921").pk,
             case_number="（2025）黑0921民初5号",
             id_number="91350100M000100Y43",
+            defendant_kind="organisation",
+            defendant_name="某建设集团有限公司",
             applicant_kind="organisation",
             applicant_name="某建设集团有限公司",
+            handler_name="陈某",
         ),
     )
     return Application.objects.order_by("pk")

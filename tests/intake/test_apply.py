@@ -88,7 +88,12 @@ def test_an_organisation_applies_with_its_credit_code(client):
     response = client.post(
         APPLY,
         form_data(
-            applicant_kind="organisation", applicant_name="某建设集团有限公司", id_number=CREDIT_CODE.lower()
+            defendant_kind="organisation",
+            defendant_name="某建设集团有限公司",
+            applicant_kind="organisation",
+            applicant_name="某建设集团有限公司",
+            id_number=CREDIT_CODE.lower(),
+            handler_name="陈某",
         ),
     )
     assert response.status_code == 200 and "申请已提交" in response.content.decode()

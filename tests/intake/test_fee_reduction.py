@@ -12,7 +12,7 @@ from intake import review
 from intake.models import Application, FeeDecision, FeePolicySettings, FeeReductionRequest, ReviewerCourt
 from portal.models import Court
 from tests.factories import UserFactory
-from tests.intake.test_apply import field_errors, form_data, private_files
+from tests.intake.test_apply import field_errors, form_data, private_files, receipt
 from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -173,9 +173,15 @@ def test_staff_decide_within_the_legal_bounds(client, reviewer):
             "applicant_kind": "organisation",
             "applicant_name": "某建设集团有限公司",
             "id_number": "91350100M000100Y43",
+            "handler_name": "陈某",
         },
         # A natural person acting as agent for the company does not make it a natural person.
-        {"applicant_role": "agent", "applicant_name": "王某"},
+        {
+            "applicant_role": "agent",
+            "applicant_name": "王某",
+            "performer_id_number": "91350100M000100Y43",
+            "authorization": receipt("委托书.pdf"),
+        },
     ],
 )
 def test_a_waiver_is_for_natural_persons_only(client, reviewer, applicant):

@@ -1,4 +1,5 @@
-"""Encryption at rest for applicants' ID and phone numbers, and keyed hashes for lookups.
+"""Encryption at rest for personal numbers (applicants' ID and phone numbers, the identity
+numbers of listed parties that recipient agencies receive with consent), and keyed hashes.
 
 Fernet (AES-128-CBC + HMAC-SHA256, from `cryptography`) with keys from the environment
 (`FIELD_ENCRYPTION_KEYS`: comma-separated, newest first, so keys can be rotated). The
