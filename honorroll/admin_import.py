@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import require_admin_access
 
+from honorroll.deliveries import delivery_status
 from honorroll.exports import export_batch
 from honorroll.importing import (
     COLUMNS,
@@ -158,6 +159,7 @@ def export_view(request, batch_pk):
         "recipients": Recipient.objects.filter(is_active=True),
         "formats": [("xlsx", "Excel（xlsx）"), ("csv", "CSV（UTF-8）")],
         "deliveries": batch.deliveries.select_related("recipient", "sent_by")[:50],
+        "delivery_status": delivery_status(batch),
     }
     return TemplateResponse(request, "honorroll/admin/export.html", context)
 

@@ -16,6 +16,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from honorroll import corrections, publishing
+from honorroll.deliveries import delivery_status
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
 from portal.admin_ui import ProtectedDeleteMixin, YesNoColumn, form_id, require_permission
 
@@ -161,7 +162,22 @@ class HonorRollViewSetGroup(ViewSetGroup):
 class ObjectionForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     requested_by = forms.CharField(label="异议人", max_length=100)
+    contact = forms.CharField(label="联系方式", max_length=200, required=False)
+    received_on = forms.DateField(
+        label="收到日期",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": "收到日期格式不正确，例如 2025-06-18。"},
+    )
     reason = forms.CharField(label="异议理由", widget=forms.Textarea(attrs={"rows": 2}))
+    attachment = forms.FileField(label="附件", required=False)
+
+
+def _objection_form_error(form):
+    for field in ("received_on", "attachment"):
+        if field in form.errors:
+            return form.errors[field][0]
+    return "请填写异议人和异议理由。"
 
 
 ENTRIES_PER_PAGE = 100
@@ -192,7 +208,12 @@ def batch_view(request, pk):
         if not batch.is_published
         else {}
     )
-    rows = [(entry, entry.public_name or preview.get(entry, "")) for entry in page]
+    pending = set(
+        Objection.objects.filter(entry__batch=batch, decision=Objection.Decision.PENDING).values_list(
+            "entry_id", flat=True
+        )
+    )
+    rows = [(entry, entry.public_name or preview.get(entry, ""), entry.pk in pending) for entry in page]
     context = {
         "batch": batch,
         "rows": rows,
@@ -201,10 +222,13 @@ def batch_view(request, pk):
         "candidates": publishing.candidates(batch.court) if not batch.is_published else [],
         "recipients": Recipient.objects.filter(is_active=True),
         "deliveries": batch.deliveries.select_related("recipient", "sent_by")[:50],
+        "delivery_status": delivery_status(batch),
+        "versions": batch.versions.select_related("published_by").order_by("-number"),
         "objections": Objection.objects.filter(entry__batch=batch).select_related(
             "entry", "recorded_by", "decided_by"
         ),
         "objection_form": ObjectionForm(),
+        "correctable_fields": Objection.CORRECTABLE_FIELDS,
         "import_url": reverse("honorroll_import", args=[batch.pk]),
         "export_url": reverse("honorroll_export", args=[batch.pk]),
     }
@@ -227,27 +251,48 @@ def _act(request, batch):
         publishing.publish(batch, actor=request.user)
         return f"{batch.title}已发布。"
     if action == "record_objection":
-        form = ObjectionForm(request.POST)
+        form = ObjectionForm(request.POST, request.FILES)
         if not form.is_valid():
-            raise publishing.ListError("请填写异议人和异议理由。")
+            raise publishing.ListError(_objection_form_error(form))
         entry = get_object_or_404(ListEntry, pk=form.cleaned_data["entry"], batch=batch)
         corrections.record_objection(
             entry,
             requested_by=form.cleaned_data["requested_by"],
+            contact=form.cleaned_data["contact"],
+            received_on=form.cleaned_data["received_on"],
             reason=form.cleaned_data["reason"],
+            attachment=form.cleaned_data["attachment"],
             actor=request.user,
         )
-        return "已登记异议，待处理。"
+        return "已登记异议，待处理（条目显示“异议处理中”）。"
     if action == "decide_objection":
         objection = get_object_or_404(
             Objection, pk=form_id(request.POST.get("objection")), entry__batch=batch
         )
-        upheld = request.POST.get("decision") == "upheld"
+        outcome = DECISION_OUTCOMES.get(request.POST.get("decision", ""), "")
         corrections.decide_objection(
-            objection, upheld=upheld, note=request.POST.get("note", ""), actor=request.user
+            objection,
+            outcome=outcome or "unknown",
+            field=request.POST.get("field", ""),
+            value=request.POST.get("value", ""),
+            note=request.POST.get("note", ""),
+            actor=request.user,
         )
-        return "异议成立，条目已移除，批次已重新发布。" if upheld else "已作出异议不成立的决定。"
+        batch.refresh_from_db()
+        if outcome == corrections.DISMISS:
+            return "已作出异议不成立的决定。"
+        return f"异议成立，批次已重新发布为第 {batch.revision} 版；已报送的接收单位将显示“待重新报送”。"
     raise publishing.ListError("未知操作。")
+
+
+# The decision buttons' values → corrections' outcomes ("upheld" is the remove button).
+DECISION_OUTCOMES = {
+    "upheld": corrections.REMOVE,
+    "remove": corrections.REMOVE,
+    "correct": corrections.CORRECT,
+    "dismissed": corrections.DISMISS,
+    "dismiss": corrections.DISMISS,
+}
 
 
 def recipient_keys_view(request, pk):

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from wagtail import hooks
 
-from honorroll import admin_import, admin_views
+from honorroll import admin_import, admin_versions, admin_views
 
 
 @hooks.register("register_admin_viewset")
@@ -18,6 +18,22 @@ def register_list_urls():
             admin_views.recipient_keys_view,
             name="honorroll_recipient_keys",
         ),
+        path(
+            "honorroll/batches/<int:pk>/versions/<int:number>/",
+            admin_versions.version_view,
+            name="honorroll_version",
+        ),
+        path(
+            "honorroll/objections/<int:pk>/attachment/",
+            admin_versions.objection_attachment_view,
+            name="honorroll_objection_attachment",
+        ),
         # Spreadsheet import into a draft, exports for recipients.
         path("honorroll/", include(admin_import.urlpatterns)),
     ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_list_work_panel(request, panels):
+    if request.user.has_perm("honorroll.change_listbatch"):
+        panels.append(admin_versions.ListWorkPanel())

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
 from portal.models import CauseOfAction, Court
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_list_manager
 from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,15 @@ def test_a_published_batch_is_corrected_only_through_an_objection(client, staff,
         {"action": "record_objection", "entry": entry.pk, "requested_by": "李小明", "reason": "已改判。"},
     )
     objection = Objection.objects.get()
+    assert "异议处理中" in client.get(batch_url(batch)).content.decode()
+    # Where the court has two list staff, the one who registered it does not decide it.
+    refused = client.post(
+        batch_url(batch),
+        {"action": "decide_objection", "objection": objection.pk, "decision": "upheld", "note": "成立。"},
+        follow=True,
+    )
+    assert "登记人以外" in refused.content.decode()
+    log_in_verified(client, second_list_manager())
     missing_note = client.post(
         batch_url(batch),
         {"action": "decide_objection", "objection": objection.pk, "decision": "upheld"},
@@ -169,7 +178,10 @@ def test_a_nomination_of_another_court_cannot_be_posted_into_a_basic_courts_batc
     response = client.post(
         batch_url(batch), {"action": "add_candidates", "nomination": [nomination.pk]}, follow=True
     )
-    assert "不是本院的案件" in response.content.decode() and not batch.entries.exists()
+    assert (
+        "的案件，不能列入七台河市新兴区人民法院的名单" in response.content.decode()
+        and not batch.entries.exists()
+    )
 
 
 def test_recipients_are_deactivated_not_deleted(client, staff):
