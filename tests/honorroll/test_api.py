@@ -122,9 +122,12 @@ def test_the_batch_list_shows_published_batches_only(api, make_batch):
         "year": 2025,
         "number": 3,
         "revision": 1,
+        "version": 1,
         "published_at": timezone.localtime(new.published_at).isoformat(timespec="seconds"),
         "entry_count": 6,
         "entries_url": f"http://testserver{entries_url(new)}",
+        "versions_url": f"http://testserver{BATCHES}{new.pk}/versions/",
+        "changes_url": f"http://testserver{BATCHES}{new.pk}/changes/",
     }
     assert first["published_at"].endswith("+08:00")
     assert response["Cache-Control"] in ("private, no-cache", "no-cache, private")
@@ -148,6 +151,7 @@ def test_entries_are_the_public_form(api, make_batch):
         ORGANISATION[0],
     ]
     assert results[0] == {
+        "id": batch.entries.get(party_name="欧阳娜娜").pk,
         "name": "欧阳某某",
         "party_kind": "person",
         "credit_code": "",
@@ -156,10 +160,14 @@ def test_entries_are_the_public_form(api, make_batch):
         "court": batch.court.name,
         "performed_on": "2025-06-01",
         "amount": None,
+        "added_in": 1,
+        "identity": None,  # no consent to give the identity to the agencies
     }
+    assert all(e["identity"] is None for e in results[:-1])
     organisation = results[-1]
     assert organisation["party_kind"] == "organisation"
     assert (organisation["name"], organisation["credit_code"]) == ORGANISATION
+    assert organisation["identity"] == {"name": ORGANISATION[0], "number": ORGANISATION[1]}
     assert organisation["amount"] == "150000.00"
 
 
@@ -177,10 +185,11 @@ def test_pagination(api, make_batch):
     first = api(f"{url}?page_size=4").json()
     assert (first["count"], first["page"], first["page_size"], first["pages"]) == (6, 1, 4, 2)
     assert first["previous"] is None
-    assert first["next"] == f"http://testserver{url}?page=2&page_size=4"
+    # The page links hold the version read, so a correction between two pages cannot shift them.
+    assert first["next"] == f"http://testserver{url}?version=1&page=2&page_size=4"
     second = api(first["next"]).json()
-    assert second["page"] == 2 and second["next"] is None
-    assert second["previous"] == f"http://testserver{url}?page=1&page_size=4"
+    assert second["page"] == 2 and second["next"] is None and second["version"] == 1
+    assert second["previous"] == f"http://testserver{url}?version=1&page=1&page_size=4"
     names = [e["name"] for e in first["results"] + second["results"]]
     assert len(first["results"]) == 4 and len(second["results"]) == 2
     assert names == [e["name"] for e in api(url).json()["results"]]  # stable order, no overlap
