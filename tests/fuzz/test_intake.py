@@ -71,6 +71,9 @@ def application_request(draw, world, fee):
     document_date = draw(st.dates(datetime.date(year, 1, 1), TODAY))
     performed_on = draw(st.dates(document_date, TODAY))
     applicant_kind = draw(st.sampled_from(["person", "organisation"]))
+    role = draw(st.sampled_from(["defendant", "agent"] if fee else ["defendant", "plaintiff", "agent"]))
+    defendant_name = draw(s.cjk_text(1, 30))
+    defendant_kind = draw(st.sampled_from(["person", "organisation"]))
     data = {
         "court": str(world.court_id),
         "case_number": draw(s.case_number(year=year)),
@@ -79,12 +82,11 @@ def application_request(draw, world, fee):
         "cause": str(world.cause_id),
         "plaintiff_name": draw(s.cjk_text(1, 30)),
         "plaintiff_kind": draw(st.sampled_from(["person", "organisation"])),
-        "defendant_name": draw(s.cjk_text(1, 30)),
-        "defendant_kind": draw(st.sampled_from(["person", "organisation"])),
-        "applicant_role": draw(
-            st.sampled_from(["defendant", "agent"] if fee else ["defendant", "plaintiff", "agent"])
-        ),
-        "applicant_name": draw(s.cjk_text(1, 30)),
+        "defendant_name": defendant_name,
+        "defendant_kind": defendant_kind,
+        "applicant_role": role,
+        # The defendant applying is the defendant; an agent or the plaintiff is someone else.
+        "applicant_name": defendant_name if role == "defendant" else draw(s.cjk_text(1, 30)),
         "applicant_kind": applicant_kind,
         "id_number": draw(s.resident_id() if applicant_kind == "person" else s.credit_code()),
         "phone": draw(s.phone()),
@@ -92,8 +94,19 @@ def application_request(draw, world, fee):
         "performed_on": performed_on.isoformat(),
         "consent_processing": draw(st.sampled_from(["on", "1", "true"])),
     }
-    if draw(st.booleans()):
+    if applicant_kind == "organisation":
+        data["handler_name"] = draw(s.cjk_text(1, 20))
+    if role == "defendant":
+        data["applicant_kind"] = applicant_kind = defendant_kind
+        data["id_number"] = draw(s.resident_id() if applicant_kind == "person" else s.credit_code())
+        if applicant_kind == "organisation":
+            data["handler_name"] = draw(s.cjk_text(1, 20))
+    if role == "agent":  # the principal's number; the power of attorney is among the files
+        data["performer_id_number"] = draw(s.resident_id() if defendant_kind == "person" else s.credit_code())
+    if role != "plaintiff" and draw(st.booleans()):  # only the performing party consents
         data["consent_list"] = "on"
+        if draw(st.booleans()):
+            data["consent_identity"] = "on"
     if fee:
         assessed = draw(st.integers(100, 10_000_000))  # fen
         borne = draw(st.integers(1, assessed))
@@ -111,6 +124,8 @@ def application_request(draw, world, fee):
     files = [
         ("evidence", name, content) for name, content in draw(st.lists(s.GOOD_FILES, min_size=1, max_size=3))
     ]
+    if role == "agent":
+        files.append(("authorization", *draw(s.GOOD_FILES)))
     mutations = draw(st.sampled_from([0, 0, 0, 1, 1, 1, 2, 2, 3]))
     for _ in range(mutations):
         action = draw(st.integers(0, 7))
@@ -166,8 +181,13 @@ def check_stored_application(application, files_sent, fee):
     identifiers.validate_mobile(application.phone)
     for name in (application.plaintiff_name, application.defendant_name, application.applicant_name):
         assert name.strip() and "\x00" not in name
-    evidence = list(application.evidence.all())
+    evidence = list(application.evidence.filter(kind="evidence"))
     assert 1 <= len(evidence) <= 5 and len(evidence) <= files_sent
+    assert application.performer_name.strip() and application.performer_kind in ("person", "organisation")
+    if application.applicant_role == "plaintiff":
+        assert not application.consents_to_list and not application.consents_to_identity
+    if application.consents_to_identity:
+        assert application.consents_to_list
     for item in evidence:
         fits_the_model(item)
         assert (
