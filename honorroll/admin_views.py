@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,7 +18,15 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from honorroll import publishing
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
-from portal.admin_ui import ProtectedDeleteMixin, YesNoColumn, form_id, require_permission
+from portal.admin_ui import (
+    Listing,
+    ProtectedDeleteMixin,
+    YesNoColumn,
+    confirmation,
+    form_id,
+    is_confirmed,
+    require_permission,
+)
 
 
 class BatchForm(forms.ModelForm):
@@ -176,6 +185,8 @@ def batch_view(request, pk):
         require_permission(request, "honorroll.change_listbatch")
         try:
             message = _act(request, batch)
+            if isinstance(message, HttpResponseBase):
+                return message  # the confirmation step of an irreversible action
             if message:
                 messages.success(request, message)
         except (publishing.ListError, ValidationError) as error:
@@ -224,6 +235,8 @@ def _act(request, batch):
         entry.delete()  # refused for a published batch (the objection route instead)
         return "已从草稿中移除。"
     if action == "publish":
+        if page := _confirm_publication(request, batch):
+            return page
         publishing.publish(batch, actor=request.user)
         return f"{batch.title}已发布。"
     if action == "record_objection":
@@ -240,14 +253,87 @@ def _act(request, batch):
         return "已登记异议，待处理。"
     if action == "decide_objection":
         objection = get_object_or_404(
-            Objection, pk=form_id(request.POST.get("objection")), entry__batch=batch
+            Objection.objects.select_related("entry"),
+            pk=form_id(request.POST.get("objection")),
+            entry__batch=batch,
         )
+        if page := _confirm_objection_decision(request, batch, objection):
+            return page
         upheld = request.POST.get("decision") == "upheld"
         publishing.decide_objection(
             objection, upheld=upheld, note=request.POST.get("note", ""), actor=request.user
         )
         return "异议成立，条目已移除，批次已重新发布。" if upheld else "已作出异议不成立的决定。"
     raise publishing.ListError("未知操作。")
+
+
+def _confirm_publication(request, batch):
+    """Publishing freezes the public names: the page names the batch, its size, the courts
+    of its cases and the names as they will be published."""
+    if is_confirmed(request):
+        return None  # publish() computes the names itself; a large batch is not read twice
+    entries = batch.entries.only("pk", "party_kind", "party_name").order_by("pk")
+    names = list(publishing.public_names(entries).values())
+    courts = batch.entries.order_by("court__code").values_list("court__name", flat=True).distinct()
+    return confirmation(
+        request,
+        title="确认发布名单",
+        subtitle=str(batch),
+        summary=f"将发布{batch}诚信履行名单，共 {len(names)} 条。",
+        facts=[
+            ("名单", str(batch)),
+            ("条目数", f"{len(names)} 条"),
+            ("案件所属法院", "、".join(courts)),
+            ("公开名称（发布时冻结）", Listing(names)),
+        ],
+        consequences=[
+            "发布后名单即在网站和数据接口公开，公开名称按上表冻结，不再随条目更改。",
+            "发布不能撤回；发布后的更正只能通过异议程序办理（登记异议，作出决定后重新发布）。",
+        ],
+        button="确认发布",
+        back_url=reverse("honorroll_batch", args=[batch.pk]),
+    )
+
+
+# The decisions on an objection, by the posted value: what the confirmation calls it and
+# what follows ({revision}: the batch's next revision). A new outcome adds its row here.
+OBJECTION_DECISIONS = {
+    "upheld": (
+        "异议成立，移除条目并重新发布第 {revision} 版",
+        "该条目将从公开名单、下载文件和数据接口中移除，批次重新发布为第 {revision} 版。",
+    ),
+    "dismissed": ("异议不成立", "该条目保持公开，名单不作更改。"),
+}
+
+
+def _confirm_objection_decision(request, batch, objection):
+    """The input is checked as the decision will check it (a decision, a note), then the
+    page names the entry, the objector, the decision and the note."""
+    decision = OBJECTION_DECISIONS.get(request.POST.get("decision"))
+    if decision is None:
+        raise publishing.ListError("请选择处理决定。")
+    note = request.POST.get("note", "").strip()
+    if not note:
+        raise publishing.ListError("请填写处理意见。")
+    label, consequence = (text.format(revision=batch.revision + 1) for text in decision)
+    entry = objection.entry
+    return confirmation(
+        request,
+        title="确认异议处理决定",
+        subtitle=str(batch),
+        summary=f"将对{entry.public_name}（{entry.case_number}）的异议作出决定：{label}。",
+        facts=[
+            ("条目（公开名称）", entry.public_name),
+            ("案号", entry.case_number),
+            ("异议人", objection.requested_by),
+            ("异议理由", objection.reason),
+            ("处理决定", label),
+            ("处理意见", note),
+        ],
+        consequences=[consequence, "决定作出后不能更改或撤销。"],
+        button="确认作出决定",
+        back_url=reverse("honorroll_batch", args=[batch.pk]),
+    )
 
 
 def recipient_keys_view(request, pk):
