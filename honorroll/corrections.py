@@ -123,7 +123,7 @@ def decide_objection(objection, *, note, actor, outcome=None, upheld=None, field
         if outcome != DISMISS and entry.removed_in is not None:
             raise ListError("该条目已在此前的版次中撤下，只能作出异议不成立或无需处理的决定。")
         if outcome == CORRECT:
-            field, corrected = _corrected_value(entry, field, value)
+            field, corrected = corrected_value(entry, field, value)
             objection.corrected_field, objection.corrected_value = field, str(corrected)
         objection.decision = {
             REMOVE: Objection.Decision.UPHELD,
@@ -148,7 +148,7 @@ def decide_objection(objection, *, note, actor, outcome=None, upheld=None, field
     return objection
 
 
-def _corrected_value(entry, field, value):
+def corrected_value(entry, field, value):
     """The corrected value of `field`, checked like the import checks it, or ListError."""
     value = (value or "").strip()
     if field not in Objection.CORRECTABLE_FIELDS:
@@ -231,9 +231,14 @@ def _corrected_copy(batch, old, version, field, value):
     copy.replaces, copy.nomination_id = old, nomination_id
     copy._frozen_write_allowed = True
     copy.save()
-    live = ListEntry.objects.filter(batch=batch, removed_in__isnull=True).only(
-        "pk", "party_kind", "party_name"
-    )
-    copy.public_name = public_names(live)[copy]
-    copy.save(update_fields=["public_name"])
+    if field == "party_name":
+        # Numbered among every entry the batch has had (withdrawn ones too, but not the one
+        # corrected): a number once published for another person is never given again.
+        # Numbering the live entries only gave 张某2 to a second 张某 still shown as 张某2.
+        others = (
+            ListEntry.objects.filter(batch=batch).exclude(pk=old.pk).only("pk", "party_kind", "party_name")
+        )
+        copy.public_name = public_names(others)[copy]
+        copy.save(update_fields=["public_name"])
+    # Any other field: the same party keeps the public name it was published with.
     return copy

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from wagtail.admin.ui.tables import Column
 
 
@@ -45,3 +46,56 @@ class ProtectedDeleteMixin:
     def _refuse(self):
         messages.error(self.request, self.protected_message)
         return HttpResponseRedirect(self.get_success_url())
+
+
+# The second step of an irreversible action (publish a batch, decide an objection, approve,
+# revoke): the first POST, once its input is valid, answers a page naming what will happen;
+# only the POST from that page, which carries this marker, acts.
+CONFIRMED = "confirmed"
+LISTING_LIMIT = 20
+
+
+class Listing:
+    """A fact naming many things: all of them up to `limit`, else the first `limit` and
+    "等 N 条" (N the total)."""
+
+    def __init__(self, items, limit=LISTING_LIMIT):
+        items = list(items)
+        self.total = len(items)
+        self.shown = items[:limit]
+        self.more = self.total > limit
+
+
+def is_confirmed(request):
+    """The POST comes from the confirmation page: act (after validating it again)."""
+    return request.POST.get(CONFIRMED) == "1"
+
+
+def confirmation(request, *, title, summary, button, back_url, subtitle="", facts=(), consequences=()):
+    """None when the POST carries the `confirmed` marker: the caller acts now. Otherwise the
+    confirmation page, in the admin layout: `summary` says in one sentence what will happen,
+    `facts` are (label, value) rows (a value may be a `Listing`), `consequences` are the
+    sentences on what follows and what cannot be undone, `button` labels the primary button
+    ("确认…"), `back_url` is where "返回，不作更改" leads. The page posts every field of this
+    request back to the same URL (hidden inputs, repeated keys kept) with the marker, so the
+    caller validates the same input again before acting."""
+    if is_confirmed(request):
+        return None
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", CONFIRMED)
+        for value in values
+    ]
+    context = {
+        "title": title,
+        "subtitle": subtitle,
+        "summary": summary,
+        "facts": [(label, value, isinstance(value, Listing)) for label, value in facts],
+        "consequences": consequences,
+        "button": button,
+        "back_url": back_url,
+        "carried": carried,
+        "marker": CONFIRMED,
+    }
+    return TemplateResponse(request, "portal/admin/confirm.html", context)

@@ -64,6 +64,12 @@ def test_apply_on_a_phone_then_check_the_status(page, site, assert_accessible, t
     staff.get_by_role("button", name="记录确认").click()
     expect(staff.get_by_text("已记录原告确认")).to_be_visible()
     staff.get_by_role("button", name="批准并出具证明书").click()
+    # A second step names what will be issued; nothing is issued until it is confirmed.
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("确认批准并出具证明书")
+    expect(
+        staff.get_by_text("将批准该申请，为七台河市新兴区人民法院编号出具自动履行证明书。")
+    ).to_be_visible()
+    staff.get_by_role("button", name="确认批准并出具证明书").click()
     expect(staff.get_by_text(re.compile("已批准，证明书编号"))).to_be_visible()
     serial = re.search(
         r"证明书编号 (\S+)。", staff.get_by_text(re.compile("已批准，证明书编号")).inner_text()
@@ -96,6 +102,10 @@ def test_apply_on_a_phone_then_check_the_status(page, site, assert_accessible, t
     assert_accessible(bank)
     staff.get_by_label("理由（申请人可见）").last.fill("原告反映款项被银行退回。")
     staff.get_by_role("button", name="撤销证明书").click()
+    expect(staff.get_by_text(f"将撤销自动履行证明书 {serial}。")).to_be_visible()
+    bank.reload()
+    expect(bank.locator("[data-verify-result]")).to_have_text("有效")  # not before it is confirmed
+    staff.get_by_role("button", name="确认撤销证明书").click()
     expect(staff.get_by_text("证明书已撤销")).to_be_visible()
     bank.reload()
     expect(bank.locator("[data-verify-result]")).to_have_text("已撤销")

@@ -86,6 +86,8 @@ def test_apply_for_a_fee_reduction_staff_decide_applicant_downloads(page, site, 
     expect(staff.get_by_text(re.compile("减交比例不得低于 30%"))).to_be_visible()
     staff.get_by_label("准予减免金额（元）").fill("1650")
     staff.get_by_role("button", name="作出减免决定").click()
+    expect(staff.get_by_text("将作出减免诉讼费用决定：准予减交 1650.00 元。")).to_be_visible()
+    staff.get_by_role("button", name="确认作出减免决定").click()
     expect(staff.get_by_text(re.compile("已作出减免决定，决定书编号"))).to_be_visible()
 
     page.goto(site + "/apply/status/")

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
 from portal.models import CauseOfAction, Court
+from tests import confirming
 from tests.factories import UserFactory, second_list_manager
+from tests.portal.test_admin_language import english_on_screen
 from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +49,51 @@ def test_the_draft_shows_every_masked_name_before_publication(client, staff, mak
     previews = [cell.get_text(strip=True) for cell in soup.select("[data-public-name]")]
     assert previews == ["欧阳某某", "买某", "张某1", "张某2", "李某某", "七台河市某建设工程有限公司"]
     assert "欧阳娜娜" in soup.get_text()  # staff see the real name next to the public form
-    client.post(batch_url(batch), {"action": "publish"})
+    asked = client.post(batch_url(batch), {"action": "publish"})
+    published = confirming.confirm(client, asked)
+    assert "2025年第3期已发布" in published.content.decode()
     batch.refresh_from_db()
     assert batch.is_published and batch.published_by == staff
+
+
+def test_publishing_first_names_what_will_be_frozen_and_changes_nothing(client, staff, make_batch):
+    batch = make_batch(publish=False)
+    asked = client.post(batch_url(batch), {"action": "publish"})
+    assert confirming.facts(asked) == {
+        "名单": "七台河市新兴区人民法院 2025年第3期",
+        "条目数": "6 条",
+        "案件所属法院": "七台河市新兴区人民法院",
+        "公开名称（发布时冻结）": "欧阳某某、买某、张某1、张某2、李某某、七台河市某建设工程有限公司",
+    }
+    said = confirming.text(asked)
+    assert "异议程序" in said and "冻结" in said
+    assert english_on_screen(asked.content) == []
+    soup = BeautifulSoup(asked.content, "html.parser")
+    assert soup.find("button", string="确认发布")
+    assert soup.find("a", string="返回，不作更改")["href"] == batch_url(batch)
+    batch.refresh_from_db()
+    assert batch.status == "draft" and not batch.entries.exclude(public_name="").exists()
+
+
+def test_a_long_batch_shows_the_first_twenty_names_and_every_court(client, staff, make_batch):
+    people = [f"王{chr(0x4E00 + n)}" for n in range(25)]
+    batch = make_batch(court_code="黑09", people=people, organisations=(), publish=False)
+    batch.entries.filter(party_name__in=people[20:]).update(court=Court.objects.get(code="黑0921"))
+    asked = confirming.facts(client.post(batch_url(batch), {"action": "publish"}))
+    assert asked["条目数"] == "25 条"
+    assert asked["案件所属法院"] == "七台河市中级人民法院、勃利县人民法院"
+    names = asked["公开名称（发布时冻结）"]
+    assert names.endswith(" 等 25 条") and names.count("、") == 19 and "王某20" in names
+    assert "王某21" not in names
+
+
+def test_a_confirmed_publication_is_still_refused_when_a_person_has_not_consented(client, staff, make_batch):
+    batch = make_batch(publish=False)
+    batch.entries.filter(party_name="张三").update(consented_at=None)
+    refused = confirming.confirm(client, client.post(batch_url(batch), {"action": "publish"}))
+    assert "张三 等 1 人没有本人同意记录，不能发布" in refused.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == "draft"
 
 
 def test_candidates_join_a_draft(client, staff, make_batch):
@@ -99,7 +143,8 @@ def test_a_published_batch_is_corrected_only_through_an_objection(client, staff,
         follow=True,
     )
     assert "请填写处理意见" in missing_note.content.decode()
-    done = client.post(
+    assert not confirming.is_confirmation(missing_note)
+    asked = client.post(
         batch_url(batch),
         {
             "action": "decide_objection",
@@ -107,11 +152,52 @@ def test_a_published_batch_is_corrected_only_through_an_objection(client, staff,
             "decision": "upheld",
             "note": "经核实成立。",
         },
-        follow=True,
     )
+    assert confirming.facts(asked) == {
+        "条目（公开名称）": "李某某",
+        "案号": entry.case_number,
+        "异议人": "李小明",
+        "异议理由": "已改判。",
+        "处理决定": "异议成立，移除条目并重新发布第 2 版",
+        "处理意见": "经核实成立。",
+    }
+    objection.refresh_from_db()
+    batch.refresh_from_db()
+    assert objection.decision == "pending" and batch.revision == 1
+    assert ListEntry.objects.get(pk=entry.pk).removed_at is None
+    done = confirming.confirm(client, asked)
     assert "批次已重新发布" in done.content.decode()
     batch.refresh_from_db()
     assert batch.revision == 2 and ListEntry.objects.get(pk=entry.pk).removed_at is not None
+
+
+def test_a_dismissal_is_confirmed_too_and_a_decided_objection_stays_decided(client, staff, make_batch):
+    batch = make_batch()
+    entry = batch.entries.get(party_name="张三")
+    client.post(
+        batch_url(batch),
+        {"action": "record_objection", "entry": entry.pk, "requested_by": "张三", "reason": "名字写错。"},
+    )
+    objection = Objection.objects.get()
+    log_in_verified(client, second_list_manager())  # the one who registered it does not decide
+    decide = {"action": "decide_objection", "objection": objection.pk, "decision": "dismissed"}
+    asked = client.post(batch_url(batch), {**decide, "note": "经核实，名称无误。"})
+    assert confirming.facts(asked)["处理决定"] == "异议不成立"
+    assert "不能更改或撤销" in confirming.text(asked)
+    confirming.confirm(client, asked)
+    objection.refresh_from_db()
+    assert objection.decision == "dismissed" and objection.decision_note == "经核实，名称无误。"
+
+    # The same decision confirmed again (a second click, a stale page) is refused.
+    again = client.post(
+        batch_url(batch), {**decide, "decision": "upheld", "note": "x", "confirmed": "1"}, follow=True
+    )
+    assert "该异议已处理" in again.content.decode()
+    # A confirmed POST is checked like the first one.
+    blank = client.post(batch_url(batch), {**decide, "note": " ", "confirmed": "1"}, follow=True)
+    assert "请填写处理意见" in blank.content.decode()
+    batch.refresh_from_db()
+    assert batch.revision == 1 and ListEntry.objects.get(pk=entry.pk).removed_at is None
 
 
 def test_keys_are_shown_once_and_stored_hashed(client, staff):
@@ -132,7 +218,7 @@ def test_other_staff_cannot_reach_the_list(client, make_batch):
     batch = make_batch(publish=False)
     client.force_login(UserFactory(username="xuanchuan", groups=["宣传"]))
     assert client.get(batch_url(batch)).status_code == 302
-    assert client.post(batch_url(batch), {"action": "publish"}).status_code == 302
+    assert client.post(batch_url(batch), {"action": "publish", "confirmed": "1"}).status_code == 302
     batch.refresh_from_db()
     assert not batch.is_published
 

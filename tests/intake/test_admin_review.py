@@ -3,8 +3,9 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from intake.models import Application, ApplicationEvent, EvidenceFile, ReviewerCourt
+from intake.models import Application, ApplicationEvent, Certificate, EvidenceFile, ReviewerCourt
 from portal.models import Court
+from tests import confirming
 from tests.factories import UserFactory
 from tests.intake.test_apply import APPLY, PDF, form_data
 from tests.staff import log_in_verified
@@ -79,17 +80,95 @@ def test_confirm_then_approve_through_the_admin(client, reviewer, applications):
     log_in_verified(client, reviewer)
     application = applications[0]
     url = f"/admin/intake/applications/{application.pk}/review/"
-    early = client.post(url, {"action": "approve"}, follow=True)
-    assert "须先记录原告确认" in early.content.decode()
+    early = confirming.confirm(client, client.post(url, {"action": "approve"}))
+    assert "须先记录原告确认" in early.content.decode() and not Certificate.objects.exists()
     client.post(
         url, {"action": "confirm", "method": "phone", "confirmed_by": "李某", "confirmed_on": "2025-06-20"}
     )
-    approved = client.post(url, {"action": "approve"}, follow=True)
+    approved = confirming.confirm(client, client.post(url, {"action": "approve"}))
     assert "已批准，证明书编号" in approved.content.decode()
     application.refresh_from_db()
     assert application.status == "approved"
     pdf = client.post(f"/admin/intake/applications/{application.pk}/document.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def confirmed_application(client, reviewer, application):
+    log_in_verified(client, reviewer)
+    url = f"/admin/intake/applications/{application.pk}/review/"
+    client.post(
+        url, {"action": "confirm", "method": "phone", "confirmed_by": "李某", "confirmed_on": "2025-06-20"}
+    )
+    return url
+
+
+def test_approval_first_names_the_certificate_and_changes_nothing(client, reviewer, applications):
+    application = applications[0]
+    url = confirmed_application(client, reviewer, application)
+    asked = client.post(url, {"action": "approve"})
+    assert confirming.facts(asked) == {
+        "出具法院": "七台河市新兴区人民法院（证书编号按本院年度顺序分配）",
+        "案号": "（2025）黑0902民初123号",
+        "案由": "民间借贷纠纷",
+        "原告（申请执行人）": application.plaintiff_name,
+        "被告（被执行人）": application.defendant_name,
+        "申请人": f"{application.applicant_name}（{application.get_applicant_role_display()}）",
+        "履行完毕日期": f"{application.performed_on:%Y-%m-%d}",
+    }
+    said = confirming.text(asked)
+    assert "为七台河市新兴区人民法院编号出具自动履行证明书" in said
+    assert "申请人即可凭受理编号和查询码下载证明书" in said and "名单候选人" in said
+    application.refresh_from_db()
+    assert application.status == "confirmed" and not Certificate.objects.exists()
+
+    approved = confirming.confirm(client, asked)
+    assert "已批准，证明书编号" in approved.content.decode()
+    application.refresh_from_db()
+    assert application.status == "approved" and Certificate.objects.get().application == application
+    # The same confirmation sent again issues nothing more.
+    again = confirming.confirm(client, asked)
+    assert "不能批准" in again.content.decode() and Certificate.objects.count() == 1
+
+
+def test_revocation_first_names_the_certificate_and_what_the_public_will_see(client, reviewer, applications):
+    application = applications[0]
+    url = confirmed_application(client, reviewer, application)
+    confirming.confirm(client, client.post(url, {"action": "approve"}))
+    certificate = Certificate.objects.get()
+
+    blank = client.post(url, {"action": "revoke", "reason": "  "})
+    assert blank.status_code == 200 and not confirming.is_confirmation(blank)
+    assert "必需字段" in blank.content.decode()
+
+    asked = client.post(url, {"action": "revoke", "reason": "原告反映款项被银行退回。"})
+    assert confirming.facts(asked) == {
+        "证书编号": certificate.serial,
+        "撤销理由（申请人可见）": "原告反映款项被银行退回。",
+    }
+    said = confirming.text(asked)
+    assert "核验页面将显示该证明书“已撤销”" in said and "撤销不能恢复" in said
+    certificate.refresh_from_db()
+    assert not certificate.is_revoked
+
+    revoked = confirming.confirm(client, asked)
+    assert "证明书已撤销" in revoked.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.revocation_reason == "原告反映款项被银行退回。"
+    verify = client.get("/verify/", {"serial": certificate.serial, "code": certificate.verification_code})
+    assert (
+        "已撤销" in BeautifulSoup(verify.content, "html.parser").select_one("[data-verify-result]").get_text()
+    )
+
+    again = client.post(url, {"action": "revoke", "reason": "再撤一次", "confirmed": "1"}, follow=True)
+    assert "该证明书已撤销" in again.content.decode()
+
+
+def test_a_confirmed_revocation_without_a_reason_is_refused(client, reviewer, applications):
+    url = confirmed_application(client, reviewer, applications[0])
+    confirming.confirm(client, client.post(url, {"action": "approve"}))
+    refused = client.post(url, {"action": "revoke", "reason": "", "confirmed": "1"})
+    assert refused.status_code == 200 and "必需字段" in refused.content.decode()
+    assert not Certificate.objects.get().is_revoked
 
 
 def test_evidence_is_served_only_to_staff(client, reviewer, applications):

@@ -11,6 +11,7 @@ from bench.sample_application import fee_reduction_fields
 from intake import review
 from intake.models import Application, FeeDecision, FeePolicySettings, FeeReductionRequest, ReviewerCourt
 from portal.models import Court
+from tests import confirming
 from tests.factories import UserFactory
 from tests.intake.test_apply import field_errors, form_data, private_files, receipt
 from tests.staff import log_in_verified
@@ -267,13 +268,58 @@ def test_the_review_page_proposes_the_policys_reduction(client, reviewer):
         {"action": "approve", "granted_amount": "100", "legal_basis": "我写的依据"},
     )
     soup = BeautifulSoup(low.content, "html.parser")
-    assert "减交比例不得低于 30%" in low.content.decode()
+    assert "减交比例不得低于 30%" in low.content.decode() and not confirming.is_confirmation(low)
     assert soup.find("textarea", attrs={"name": "legal_basis"}).get_text(strip=True) == "我写的依据"
-    client.post(
+    asked = client.post(
         f"/admin/intake/applications/{application.pk}/review/",
         {"action": "approve", "granted_amount": "990", "legal_basis": "《诉讼费用交纳办法》第四十四条"},
     )
+    assert confirming.facts(asked)["准予减免"] == "减交 990.00 元"
+    assert not FeeDecision.objects.exists()
+    confirming.confirm(client, asked)
     assert FeeDecision.objects.get().granted_amount == Decimal("990.00")
+
+
+def test_the_fee_decision_is_named_before_it_is_made(client, reviewer):
+    application = confirmed(client, reviewer)
+    log_in_verified(client, reviewer)
+    url = f"/admin/intake/applications/{application.pk}/review/"
+    basis = "《诉讼费用交纳办法》第四十四条\n本院自动履行激励机制第十条"
+    asked = client.post(url, {"action": "approve", "granted_amount": "1650", "legal_basis": basis})
+    assert confirming.facts(asked) == {
+        "决定法院": "七台河市新兴区人民法院（决定书编号按本院年度顺序分配）",
+        "案号": application.case_number,
+        "减免当事人（被告）": application.defendant_name,
+        "申请人": f"{application.applicant_name}（{application.get_applicant_role_display()}）",
+        "申请人负担的受理费": "1650.00 元",
+        "准予减免": "免交 1650.00 元",
+        "减免后仍须交纳": "0.00 元",
+        "法律依据": "《诉讼费用交纳办法》第四十四条 本院自动履行激励机制第十条",
+    }
+    assert "将作出减免诉讼费用决定：准予免交 1650.00 元" in confirming.text(asked)
+    application.refresh_from_db()
+    assert application.status == "confirmed" and not FeeDecision.objects.exists()
+
+    decided = confirming.confirm(client, asked)
+    assert "已作出减免决定，决定书编号" in decided.content.decode()
+    decision = FeeDecision.objects.get()
+    assert decision.is_waiver and decision.legal_basis == basis  # the line break carried over
+
+
+def test_a_confirmed_fee_decision_is_checked_like_the_first_post(client, reviewer):
+    application = confirmed(client, reviewer)
+    log_in_verified(client, reviewer)
+    url = f"/admin/intake/applications/{application.pk}/review/"
+    low = client.post(
+        url, {"action": "approve", "granted_amount": "100", "legal_basis": "依据", "confirmed": "1"}
+    )
+    assert low.status_code == 200 and "减交比例不得低于 30%" in low.content.decode()
+    no_basis = client.post(
+        url, {"action": "approve", "granted_amount": "990", "legal_basis": " ", "confirmed": "1"}
+    )
+    assert "请填写减免的法律依据" in no_basis.content.decode()
+    application.refresh_from_db()
+    assert application.status == "confirmed" and not FeeDecision.objects.exists()
 
 
 def pdf_text(pdf, tmp_path):
