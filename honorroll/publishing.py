@@ -77,10 +77,23 @@ def add_nominations(batch, nominations):
     added = 0
     with transaction.atomic():
         batch = _draft(batch)
+        # Read again and locked: what the caller holds may be stale (a certificate revoked
+        # since, an entry of a rolled-back attempt still cached on it), and a revocation
+        # running now (nominations.withdraw locks the same rows) either finishes first and
+        # is seen here, or waits and then finds the entry this adds.
+        ids = list(dict.fromkeys(nomination.pk for nomination in nominations))
+        fresh = (
+            Nomination.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("court", "cause")
+            .in_bulk()
+        )
+        listed = set(ListEntry.objects.filter(nomination_id__in=ids).values_list("nomination_id", flat=True))
         allowed = set(candidates(batch.court).values_list("pk", flat=True))
-        for nomination in nominations:
-            if hasattr(nomination, "entry"):
-                continue  # already on a batch
+        for pk in ids:
+            nomination = fresh.get(pk)
+            if nomination is None or pk in listed:
+                continue  # gone, or already on a batch
             _check_nomination(batch, nomination, allowed)
             ListEntry.objects.create(
                 batch=batch,

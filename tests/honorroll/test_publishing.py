@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 
 from honorroll import corrections, publishing
 from honorroll.models import ListEntry, Objection
-from tests.factories import second_list_manager
+from honorroll.nominations import withdraw
+from tests.factories import nominate_party, second_list_manager
 from tests.honorroll.conftest import PEOPLE
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +186,66 @@ def test_a_removed_entry_takes_no_second_objection(make_batch, list_manager):
         corrections.record_objection(
             ListEntry.objects.get(pk=entry.pk), requested_by="李小明", reason="再次。", actor=list_manager
         )
+
+
+# ---------------------------------------------------------------------------
+# Candidates the list refuses (publishing.add_nominations): nothing is added
+# ---------------------------------------------------------------------------
+
+
+def test_a_withdrawn_candidate_is_refused(make_batch):
+    good = nominate_party("杨某某", number=123)
+    revoked = nominate_party("赵某某", number=124, certificate_serial="2025-0902-00007")
+    withdraw(certificate_serial="2025-0902-00007", reason="原告反映款项被退回。")
+    batch = make_batch(people=[], organisations=(), publish=False)
+
+    with pytest.raises(publishing.ListError) as refused:
+        publishing.add_nominations(batch, [good, revoked])
+
+    assert refused.value.message == (
+        "（2025）黑0902民初124号（自动履行证明书申请 ZS20250618-000124）：该候选已撤回"
+        "（证明书 2025-0902-00007 已撤销：原告反映款项被退回。），不能列入名单。"
+    )
+    assert not batch.entries.exists()
+    assert list(publishing.candidates()) == [good]  # the withdrawn one is offered no more
+
+
+def test_another_courts_candidate_is_refused_by_a_basic_courts_batch(make_batch):
+    own = nominate_party("杨某某", court_code="黑0902", number=1)
+    other = nominate_party("钱某某", court_code="黑0921", number=2)
+    batch = make_batch(people=[], organisations=(), publish=False)
+
+    with pytest.raises(
+        publishing.ListError, match="是勃利县人民法院的案件，不能列入七台河市新兴区人民法院的名单"
+    ):
+        publishing.add_nominations(batch, [own, other])
+
+    assert not batch.entries.exists()
+    intermediate = make_batch(court_code="黑09", number=1, people=[], organisations=(), publish=False)
+    assert publishing.add_nominations(intermediate, [own, other]) == 2  # the city's list takes both
+
+
+def test_a_party_already_listed_this_year_is_refused(make_batch):
+    make_batch(number=3)  # published: 李小明 is on 2025年第3期
+    again = nominate_party("李小明", number=201)
+    other_year = make_batch(year=2026, number=1, people=[], organisations=(), publish=False)
+    draft = make_batch(number=4, people=[], organisations=(), publish=False)
+
+    with pytest.raises(publishing.ListError) as refused:
+        publishing.add_nominations(draft, [again])
+
+    assert refused.value.message.endswith(
+        "该当事人已列入七台河市新兴区人民法院2025年第3期的名单，同一年度不重复列入。"
+    )
+    assert not draft.entries.exists()
+    assert publishing.add_nominations(other_year, [again]) == 1  # another year: listed again
+
+
+def test_a_person_without_consent_is_refused(make_batch):
+    unconsented = nominate_party("孙某某", number=301, consented_at=None)
+    batch = make_batch(people=[], organisations=(), publish=False)
+
+    with pytest.raises(publishing.ListError, match="自然人须经本人同意才能列入名单"):
+        publishing.add_nominations(batch, [unconsented])
+
+    assert not batch.entries.exists()
