@@ -258,8 +258,18 @@ def batches(request):
     return response
 
 
+def _identities_in(entries):
+    """How many persons `entries` give with their real name and ID number (second consent)."""
+    return (
+        entries.filter(party_kind=PartyKind.PERSON, identity_consented_at__isnull=False)
+        .exclude(identity_encrypted="")
+        .count()
+    )
+
+
 def _record_delivery(batch, recipient, entry_count):
-    """The first pull of a batch at a revision by a recipient becomes a Delivery (once)."""
+    """The first pull of a batch at a revision by a recipient becomes a Delivery (once),
+    with the identities that version holds, as an exported file's Delivery has."""
     lookup = {
         "batch": batch,
         "recipient": recipient,
@@ -272,7 +282,13 @@ def _record_delivery(batch, recipient, entry_count):
         # Serialises concurrent first pulls by the same recipient (PostgreSQL row lock), so
         # get_or_create cannot insert twice; Delivery has no unique constraint to lean on.
         Recipient.objects.select_for_update().filter(pk=recipient.pk).first()
-        Delivery.objects.get_or_create(**lookup, defaults={"entry_count": entry_count})
+        Delivery.objects.get_or_create(
+            **lookup,
+            defaults={
+                "entry_count": entry_count,
+                "identities_disclosed": _identities_in(publishing.public_entries(batch)),
+            },
+        )
 
 
 ENTRY_VALUES = (
