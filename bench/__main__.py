@@ -33,6 +33,7 @@ from bench import (  # noqa: E402, F401
     honorroll_feed,
     honorroll_import,
     honorroll_pages,
+    honorroll_versions,
     portal_pages,
     search_embedded,
     search_engine,

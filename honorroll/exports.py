@@ -5,20 +5,22 @@ Public files carry the public form only. An agency file carries, for each party 
 its second consent (identity to the agencies, PIPL Art. 23), the real name and ID number;
 every agency export is a Delivery naming the version sent and how many identities it held.
 
-Written with openpyxl's write-only mode rather than tablib/django-import-export: tablib
-writes every cell through a full worksheet (100,000 rows × 13 columns did not fit the
-30-second goal) and its formula escaping turns dates and amounts into text; here text cells
-are escaped one by one and typed cells keep their type.
+Written with XlsxWriter (constant memory) rather than tablib/django-import-export: tablib
+writes every cell through a full openpyxl worksheet (100,000 rows did not fit the 30-second
+goal; XlsxWriter writes them about twice as fast as even openpyxl's write-only mode) and its
+formula escaping turns dates and amounts into text; here text cells are escaped one by one
+and typed cells keep their type.
 """
 
 import csv
+import datetime
 import hashlib
 import io
 import re
+from decimal import Decimal
 
-import openpyxl
+import xlsxwriter
 from django.db import transaction
-from openpyxl.cell import WriteOnlyCell
 
 from honorroll.models import Delivery, ListBatch, PartyKind
 from honorroll.publishing import ListError, public_entries, version_entries
@@ -133,7 +135,7 @@ class AgencyRows:
 
 
 def sheet_bytes(columns, rows, fmt, title):
-    """The file of `rows` (tuples whose last date/Decimal cells keep their type)."""
+    """The file of `rows` (tuples whose date and Decimal cells keep their type)."""
     headers = [name for name, _width in columns]
     if fmt == "csv":
         buffer = io.StringIO()
@@ -143,37 +145,49 @@ def sheet_bytes(columns, rows, fmt, title):
         for row in rows:
             writer.writerow([_csv_value(value) for value in row])
         return buffer.getvalue().encode("utf-8")
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title(title))
-    for index, (_name, width) in enumerate(columns):
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(index + 1)].width = width
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([_xlsx_value(sheet, value) for value in row])
     buffer = io.BytesIO()
-    book.save(buffer)
+    # Every string is written as a string (never a formula, URL or number) and rows stream
+    # to a temporary file, so memory stays flat for 100,000 rows.
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = book.add_worksheet(sheet_title(title))
+    date_format, money_format = (
+        book.add_format({"num_format": "yyyy-mm-dd"}),
+        book.add_format({"num_format": "0.00"}),
+    )
+    for index, (name, width) in enumerate(columns):
+        sheet.set_column(index, index, width)
+        sheet.write_string(0, index, name)
+    for row_number, row in enumerate(rows, start=1):
+        for index, value in enumerate(row):
+            if value is None or value == "":
+                continue  # a blank cell, not an empty string
+            if isinstance(value, str):
+                sheet.write_string(row_number, index, safe_cell(value))
+            elif isinstance(value, datetime.date):
+                sheet.write_datetime(row_number, index, value, date_format)
+            elif isinstance(value, Decimal):
+                sheet.write_number(row_number, index, float(value), money_format)
+            else:
+                sheet.write_number(row_number, index, value)
+    book.close()
     return buffer.getvalue()
 
 
 def _csv_value(value):
     if value is None:
         return ""
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime.date):
         return value.isoformat()
-    if hasattr(value, "quantize"):
+    if isinstance(value, Decimal):
         return f"{value:.2f}"
-    return safe_cell(value)
-
-
-def _xlsx_value(sheet, value):
-    if hasattr(value, "isoformat"):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if hasattr(value, "quantize"):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "0.00"
-        return cell
     return safe_cell(value)
 
 
