@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,7 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from honorroll import corrections, publishing
 from honorroll.deliveries import delivery_status
-from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
+from honorroll.models import AgencyApiKey, ApiKeyUse, ListBatch, ListEntry, Nomination, Objection, Recipient
 from portal.admin_ui import (
     Listing,
     ProtectedDeleteMixin,
@@ -408,9 +408,14 @@ def recipient_keys_view(request, pk):
                 key.save(update_fields=["revoked_at"])
             messages.success(request, f"密钥 {key.prefix}… 已吊销。")
             return redirect("honorroll_recipient_keys", pk=recipient.pk)
-    keys = recipient.api_keys.annotate(use_count=Count("uses")).order_by("-created_at")
+    keys = recipient.api_keys.annotate(
+        use_count=Count("uses"), identities=Sum("uses__identities_disclosed")
+    ).order_by("-created_at")
+    recent = (
+        ApiKeyUse.objects.filter(key__recipient=recipient).select_related("key").order_by("-used_at")[:50]
+    )
     return TemplateResponse(
         request,
         "honorroll/admin/keys.html",
-        {"recipient": recipient, "keys": keys, "new_key": new_key},
+        {"recipient": recipient, "keys": keys, "new_key": new_key, "recent": recent},
     )
