@@ -16,7 +16,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from intake import review
-from intake.forms import MoneyField, is_blank_name
+from intake.forms import MoneyField
 from intake.models import (
     Application,
     ApplicationKind,
@@ -26,6 +26,7 @@ from intake.models import (
     FeePolicySettings,
     PartyKind,
 )
+from intake.parties import is_blank_name
 from portal.admin_ui import confirmation
 from portal.identifiers import parse_case_number
 from portal.models import Court

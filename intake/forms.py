@@ -3,7 +3,6 @@
 import re
 import secrets
 
-import filetype
 from django import forms
 from django.utils import timezone
 
@@ -17,88 +16,18 @@ from intake.models import (
     PartyKind,
     submission_key_hash,
 )
+from intake.parties import IDENTITY_CONSENT_TEXT, LIST_CONSENT_TEXT, clean_performing_party, is_blank_name
+from intake.uploads import AuthorizationField, EvidenceField
 from portal import crypto
 from portal.identifiers import IdentifierError, parse_case_number, validate_credit_code, validate_resident_id
 from portal.models import CauseOfAction, Court
 from portal.validators import CaseNumberField, MobileField, court_mismatch
 
-MAX_EVIDENCE_FILES = 5
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Sniffed from the bytes, never from the file name.
-EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 # What a form's submission key looks like (secrets.token_urlsafe); anything else is ignored.
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    """Up to five receipts, each PDF/JPEG/PNG by content and at most 10 MB (Django's
-    documented pattern for a multiple-file field)."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
-        if not files:
-            raise forms.ValidationError("请上传付款凭证等履行证明（PDF、JPG 或 PNG 文件）。", code="required")
-        if len(files) > MAX_EVIDENCE_FILES:
-            raise forms.ValidationError(f"最多上传 {MAX_EVIDENCE_FILES} 个文件，您选择了 {len(files)} 个。")
-        return [checked_upload(upload) for upload in files]
-
-
-def checked_upload(upload):
-    """A PDF, JPEG or PNG by its content, at most 10 MB; its sniffed type is noted on it."""
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise forms.ValidationError(
-            f"文件“{upload.name}”超过 10MB（{upload.size / 1024 / 1024:.1f}MB），请压缩后重新上传。"
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in EVIDENCE_TYPES:
-        raise forms.ValidationError(
-            f"文件“{upload.name}”不是 PDF、JPG 或 PNG 文件（系统按文件内容识别，修改扩展名无效）。"
-        )
-    upload.sniffed_type = kind.mime
-    return upload
-
-
-class AuthorizationField(forms.FileField):
-    """The power of attorney (授权委托书) an agent files: one PDF, JPEG or PNG."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        data = super().clean(data, initial)
-        return checked_upload(data) if data else None
-
-
-def is_blank_name(text):
-    """A name of spaces and punctuation only: as good as empty."""
-    return not text.strip("　 ·.，,")
-
-
 PARTY_HELP = "自然人填写姓名，单位填写全称。"
-# The two separate consents of the performing party (PIPL Art. 23 and 25), each with its text.
-LIST_CONSENT_TEXT = (
-    "履行义务的当事人（被告本人，或经其授权的委托代理人代为表示）同意将其自动履行情况列入"
-    "诚信履行名单，在法院网站公开并推送有关部门（可选）"
-)
-IDENTITY_CONSENT_TEXT = (
-    "履行义务的当事人另行同意法院将其真实姓名（名称）和身份证号码（统一社会信用代码）"
-    "提供给名单接收单位（信用信息共享平台、发展改革、市场监管、税务部门和金融机构），"
-    "用于信用评价和激励（可选，以同意列入名单为前提）"
-)
 
 
 def party_kind_field(label):
@@ -282,7 +211,7 @@ class CertificateApplicationForm(forms.Form):
         for field in ("plaintiff_name", "defendant_name", "applicant_name"):
             if field in data and is_blank_name(data[field]):
                 self.add_error(field, "请填写名称。")
-        self._clean_performing_party(data)
+        clean_performing_party(self, data)
         if not self.errors and case_number and data.get("id_number"):
             # One query: usually no row, at most the one pending application of this case.
             pending = list(
@@ -305,69 +234,6 @@ class CertificateApplicationForm(forms.Form):
                     "您已就该案提交过申请，正在办理中，请勿重复提交；可凭受理编号和查询码查询进度。"
                 )
         return data
-
-    def _clean_performing_party(self, data):
-        """Who performed (the defendant): the applicant, or the agent's principal; the
-        consents are that party's, so a plaintiff cannot give them."""
-        role, defendant = data.get("applicant_role"), data.get("defendant_name", "")
-        if not role or not defendant or is_blank_name(defendant):
-            return
-        if data.get("applicant_kind") == PartyKind.ORGANISATION and is_blank_name(
-            data.get("handler_name", "")
-        ):
-            self.add_error("handler_name", "单位申请的，请填写经办人姓名。")
-        if data.get("consent_identity") and not data.get("consent_list"):
-            self.add_error(
-                "consent_identity", "向接收单位提供身份信息须以同意列入诚信履行名单为前提，请同时勾选或取消。"
-            )
-        if role == ApplicantRole.DEFENDANT:
-            name = data.get("applicant_name", "")
-            if name and not is_blank_name(name) and not same_party(name, defendant):
-                self.add_error(
-                    "applicant_name",
-                    f"申请人身份为被告（被执行人）时，申请人应为本案被告“{defendant.strip()}”；"
-                    "代他人申请请选择“委托代理人”。",
-                )
-            data["performer_name"] = name.strip()
-            data["performer_kind"] = data.get("applicant_kind")
-            data["performer_id_number"] = data.get("id_number", "")
-            return
-        name = data.get("performer_name", "").strip() or defendant.strip()
-        kind = data.get("performer_kind") or data.get("defendant_kind")
-        if not same_party(name, defendant):
-            self.add_error(
-                "performer_name", f"履行义务的当事人应为本案被告（被执行人）“{defendant.strip()}”，请核对。"
-            )
-        data["performer_name"], data["performer_kind"] = name, kind
-        number = data.get("performer_id_number", "").strip()
-        if role == ApplicantRole.AGENT and not number:
-            self.add_error(
-                "performer_id_number", "委托代理人申请的，请填写被代理人的身份证号码或统一社会信用代码。"
-            )
-        if (
-            role == ApplicantRole.AGENT
-            and not data.get("authorization")
-            and "authorization" not in self.errors
-        ):
-            self.add_error("authorization", "委托代理人申请的，请上传授权委托书。")
-        if number and kind:
-            try:
-                check = validate_resident_id if kind == PartyKind.PERSON else validate_credit_code
-                data["performer_id_number"] = check(number)
-            except IdentifierError as error:
-                self.add_error("performer_id_number", error.message)
-        if role == ApplicantRole.PLAINTIFF and (data.get("consent_list") or data.get("consent_identity")):
-            self.add_error(
-                "consent_list",
-                "原告（申请执行人）不能代履行义务的当事人同意列入名单，请取消勾选；被告本人或其委托代理人申请时可以同意。",
-            )
-
-
-def same_party(name, defendants):
-    """Whether `name` is the defendant, or one of the defendants written as “甲、乙”."""
-    name = re.sub(r"\s+", "", name)
-    parts = {re.sub(r"\s+", "", part) for part in re.split(r"[、，,；;]", defendants)}
-    return bool(name) and (name in parts or name == re.sub(r"\s+", "", defendants))
 
 
 class MoneyField(forms.CharField):
