@@ -27,14 +27,18 @@ def nominate(
     identity_consented_at=None,
 ):
     """Record the performing party, who consented to publication, as a candidate for the
-    next batch: one nomination per party and case, however many applications (certificate,
-    fee reduction) led to it. `identity` (ID number or credit code) is kept, encrypted, only
-    with `identity_consented_at` — the party's separate consent to give it to the agencies."""
+    next batch: one live nomination per party and case, however many applications
+    (certificate, fee reduction) led to it. `identity` (ID number or credit code) is kept,
+    encrypted, only with `identity_consented_at` — the party's separate consent to give it
+    to the agencies."""
     keep_identity = bool(identity and identity_consented_at)
+    # A withdrawn nomination (its certificate revoked) stays as the record of that; a new
+    # approval for the same party and case nominates afresh.
     nomination, created = Nomination.objects.get_or_create(
         court=court,
         case_number=case_number,
         party_name=party_name,
+        withdrawn_at=None,
         defaults={
             "source": source,
             "party_kind": party_kind,

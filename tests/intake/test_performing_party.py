@@ -336,3 +336,18 @@ def test_the_migration_rule_fills_the_performing_party(client, capsys):
     assert agent.performer_id == "" and plaintiff.performer_id == ""
     printed = capsys.readouterr().out
     assert "2 件申请由代理人或原告提出" in printed and "其中 2 件的列入名单同意已清除" in printed
+
+
+def test_a_new_certificate_after_a_revocation_nominates_the_party_again(client, reviewer):
+    submit(client, form_data())
+    first = approved(Application.objects.get(), reviewer)
+    review.revoke(first, actor=reviewer, reason="原告反映款项被退回。")
+    # The party pays again and applies again: a second certificate for the same case.
+    submit(client, form_data(evidence=[receipt("再次付款凭证.pdf")]))
+    second = approved(Application.objects.exclude(certificate=first).get(), reviewer)
+
+    offered = list(publishing.candidates(Court.objects.get(code="黑0902")))
+
+    assert [(n.party_name, n.certificate_serial) for n in offered] == [("杨某", second.serial)]
+    withdrawn = Nomination.objects.get(withdrawn_at__isnull=False)
+    assert withdrawn.certificate_serial == first.serial  # the revoked one stays as it was
