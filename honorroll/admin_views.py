@@ -17,7 +17,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from honorroll import publishing
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
-from portal.admin_ui import ProtectedDeleteMixin, YesNoColumn, form_id, require_permission
+from portal.admin_ui import (
+    ProtectedDeleteMixin,
+    RoutedViewsMixin,
+    YesNoColumn,
+    form_id,
+    require_permission,
+)
 
 
 class BatchForm(forms.ModelForm):
@@ -61,7 +67,7 @@ class BatchDeleteView(ProtectedDeleteMixin, DeleteView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class BatchViewSet(ModelViewSet):
+class BatchViewSet(RoutedViewsMixin, ModelViewSet):
     model = ListBatch
     icon = "list-ul"
     menu_label = "名单批次"
@@ -72,15 +78,10 @@ class BatchViewSet(ModelViewSet):
     list_filter = ["court", "status", "year"]
     copy_view_enabled = False
     inspect_view_enabled = False
-
-    def get_urlpatterns(self):
-        # Batches are created here; everything else happens on the batch page, so a published
-        # batch can never be edited through a raw form.
-        return [
-            p
-            for p in super().get_urlpatterns()
-            if p.name in ("index", "index_results", "add", "delete", "usage")
-        ]
+    # Batches are created here; everything else happens on the batch page, so a published
+    # batch can never be edited through a raw form.
+    routed_views = ("index", "index_results", "add", "delete", "usage")
+    edit_page_url_name = "honorroll_batch"
 
     def get_form_class(self, for_update=False):
         return BatchForm
@@ -97,7 +98,7 @@ class NominationDeleteView(ProtectedDeleteMixin, DeleteView):
     protected_message = "该候选人已列入名单批次，不能删除；更正请通过异议程序办理。"
 
 
-class NominationViewSet(ModelViewSet):
+class NominationViewSet(RoutedViewsMixin, ModelViewSet):
     model = Nomination
     icon = "user"
     menu_label = "名单候选"
@@ -108,11 +109,8 @@ class NominationViewSet(ModelViewSet):
     list_filter = ["court", "party_kind"]
     search_fields = ["party_name", "case_number"]
     search_backend_name = None
-
-    def get_urlpatterns(self):
-        return [
-            p for p in super().get_urlpatterns() if p.name in ("index", "index_results", "delete", "usage")
-        ]
+    # A candidate has no page of its own: it is listed, and dropped (delete) until it is on a batch.
+    routed_views = ("index", "index_results", "delete", "usage")
 
 
 class KeysColumn(TitleColumn):
