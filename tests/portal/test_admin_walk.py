@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from wagtail.models import Page, Revision, Site
 
 from intake.models import FeePolicySettings
@@ -203,6 +204,9 @@ def admin_data(settings, tmp_path, home_page):
     """A row in every admin listing, and a member of each staff group."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # As on a running server: the admin (whose viewsets register the models whose references
+    # Wagtail indexes, for the usage pages) is loaded before the records are saved.
+    reverse("wagtailadmin_home")
     users = {
         "宣传": f.UserFactory(username="xuanchuan", groups=["宣传"]),
         "宣传审核": f.UserFactory(username="shenhe", groups=["宣传审核"]),

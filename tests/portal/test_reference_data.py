@@ -2,6 +2,7 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import reverse
 
 from portal.models import CauseOfAction, Court
 from tests.factories import ApplicationFactory, ListBatchFactory, NominationFactory, UserFactory
@@ -99,6 +100,9 @@ def test_a_duplicate_cause_is_refused(admin_client):
 
 
 def test_a_courts_usage_page_links_what_refers_to_it_to_where_staff_work_on_it(admin_client):
+    # As on a running server: the admin (whose viewsets register the models whose references
+    # Wagtail indexes) is loaded before the records are saved.
+    reverse("wagtailadmin_home")
     court = Court.objects.get(code="黑0902")
     batch = ListBatchFactory(court=court)
     application = ApplicationFactory(court=court)
