@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -22,6 +22,7 @@ from honorroll.models import AgencyApiKey, ApiKeyUse, ListBatch, ListEntry, Nomi
 from portal.admin_ui import (
     Listing,
     ProtectedDeleteMixin,
+    RoutedViewsMixin,
     YesNoColumn,
     confirmation,
     form_id,
@@ -71,7 +72,7 @@ class BatchDeleteView(ProtectedDeleteMixin, DeleteView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class BatchViewSet(ModelViewSet):
+class BatchViewSet(RoutedViewsMixin, ModelViewSet):
     model = ListBatch
     icon = "list-ul"
     menu_label = "名单批次"
@@ -82,21 +83,19 @@ class BatchViewSet(ModelViewSet):
     list_filter = ["court", "status", "year"]
     copy_view_enabled = False
     inspect_view_enabled = False
-
-    def get_urlpatterns(self):
-        # Batches are created here; everything else happens on the batch page, so a published
-        # batch can never be edited through a raw form.
-        return [
-            p
-            for p in super().get_urlpatterns()
-            if p.name in ("index", "index_results", "add", "delete", "usage")
-        ]
+    # Batches are created here; everything else happens on the batch page, so a published
+    # batch can never be edited through a raw form.
+    routed_views = ("index", "index_results", "add", "delete", "usage")
+    edit_page_url_name = "honorroll_batch"
 
     def get_form_class(self, for_update=False):
         return BatchForm
 
 
 class NominationIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("court", "entry__batch__court")
+
     def get_add_url(self):
         return None  # candidates come from approved applications
 
@@ -107,22 +106,37 @@ class NominationDeleteView(ProtectedDeleteMixin, DeleteView):
     protected_message = "该候选人已列入名单批次，不能删除；更正请通过异议程序办理。"
 
 
-class NominationViewSet(ModelViewSet):
+class CandidateStateColumn(Column):
+    """Where a candidate stands: withdrawn (its certificate revoked), on a batch, or waiting,
+    with its certificate's state."""
+
+    def get_value(self, instance):
+        if instance.withdrawn_at is None and getattr(instance, "entry", None) is not None:
+            return f"已列入{instance.entry.batch}"
+        return instance.certificate_state
+
+
+class NominationViewSet(RoutedViewsMixin, ModelViewSet):
     model = Nomination
     icon = "user"
     menu_label = "名单候选"
     form_fields = ["party_name"]  # no edit view: candidates come from approved applications
     index_view_class = NominationIndexView
     delete_view_class = NominationDeleteView
-    list_display = ["party_name", "party_kind", "court", "case_number", "performed_on", "source"]
+    list_display = [
+        "party_name",
+        "party_kind",
+        "court",
+        "case_number",
+        "performed_on",
+        "source",
+        CandidateStateColumn("state", label="证明书与状态"),
+    ]
     list_filter = ["court", "party_kind"]
     search_fields = ["party_name", "case_number"]
     search_backend_name = None
-
-    def get_urlpatterns(self):
-        return [
-            p for p in super().get_urlpatterns() if p.name in ("index", "index_results", "delete", "usage")
-        ]
+    # A candidate has no page of its own: it is listed, and dropped (delete) until it is on a batch.
+    routed_views = ("index", "index_results", "delete", "usage")
 
 
 class KeysColumn(TitleColumn):

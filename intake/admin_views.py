@@ -27,7 +27,7 @@ from intake.models import (
     PartyKind,
 )
 from intake.parties import is_blank_name
-from portal.admin_ui import confirmation
+from portal.admin_ui import RoutedViewsMixin, confirmation
 from portal.identifiers import parse_case_number
 from portal.models import Court
 from portal.validators import CaseNumberField, court_mismatch
@@ -70,7 +70,7 @@ class ApplicationIndexView(IndexView):
         return None  # an application and its audit trail are records; nobody deletes them
 
 
-class ApplicationViewSet(ModelViewSet):
+class ApplicationViewSet(RoutedViewsMixin, ModelViewSet):
     model = Application
     icon = "form"
     menu_label = "自动履行申请"
@@ -93,12 +93,10 @@ class ApplicationViewSet(ModelViewSet):
     search_backend_name = None
     form_fields = ["assigned_to"]  # edits happen through the review page, never the raw form
     copy_view_enabled = False
-
-    def get_urlpatterns(self):
-        # Only the queue: applications are created by applicants and changed by review steps.
-        return [
-            pattern for pattern in super().get_urlpatterns() if pattern.name in ("index", "index_results")
-        ]
+    # Only the queue: applications are created by applicants and changed by review steps on
+    # the review page.
+    routed_views = ("index", "index_results")
+    edit_page_url_name = "intake_review"
 
 
 class ConfirmationForm(forms.Form):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import Column
 
 
@@ -99,3 +100,48 @@ def confirmation(request, *, title, summary, button, back_url, subtitle="", fact
         "marker": CONFIRMED,
     }
     return TemplateResponse(request, "portal/admin/confirm.html", context)
+
+
+class _EditURLFinder(ModelAdminURLFinder):
+    """Finds the edit URL of a model whose viewset may have none (then: no link)."""
+
+    def construct_edit_url(self, instance):
+        return super().construct_edit_url(instance) if self.edit_url_name else None
+
+
+class RoutedViewsMixin:
+    """For a ModelViewSet that offers only some of Wagtail's generic views.
+
+    `routed_views` names the views that are routed (URL names: "index", "delete", "usage"
+    …). The others are neither routed nor linked: their URL names are not handed to the
+    views (`get_common_view_kwargs`), so a listing, a delete or a usage page never reverses a
+    name that does not exist. Where staff work on an object on a page of their own instead
+    of Wagtail's edit form, `edit_page_url_name` (a URL name taking the pk) stands for the edit
+    view: the views link it, and so does the admin URL finder, which the usage pages of
+    other objects (a court, a user) use to link the rows that refer to them.
+    """
+
+    routed_views = ("index", "index_results")
+    edit_page_url_name = None
+    GENERIC_VIEWS = ("index", "index_results", "add", "edit", "delete", "history", "usage", "copy", "inspect")
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name in self.routed_views]
+
+    def url_name_of(self, view):
+        if view == "edit" and "edit" not in self.routed_views:
+            return self.edit_page_url_name
+        return self.get_url_name(view) if view in self.routed_views else None
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for view in self.GENERIC_VIEWS:
+            if f"{view}_url_name" in view_kwargs:
+                view_kwargs[f"{view}_url_name"] = self.url_name_of(view)
+        return view_kwargs
+
+    @property
+    def url_finder_class(self):
+        return type(
+            f"{self.model.__name__}URLFinder", (_EditURLFinder,), {"edit_url_name": self.url_name_of("edit")}
+        )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from honorroll.models import AgencyApiKey, ListBatch, ListEntry, Nomination, Objection, Recipient
 from portal.models import CauseOfAction, Court
 from tests import confirming
-from tests.factories import UserFactory, second_list_manager
+from tests.factories import NominationFactory, UserFactory, second_list_manager
 from tests.portal.test_admin_language import english_on_screen
 from tests.staff import log_in_verified
 
@@ -282,3 +282,22 @@ def test_revoking_a_key_with_a_bad_id_is_not_a_500(client, staff):
         f"/admin/honorroll/recipients/{recipient.pk}/keys/", {"action": "revoke", "key": "abc"}
     )
     assert response.status_code == 404
+
+
+def test_candidates_are_listed_with_the_way_to_drop_them(client, staff):
+    nomination = NominationFactory(party_name="杨某某")
+    response = client.get("/admin/honorroll/nominations/")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "杨某某" in soup.select_one("table").get_text()
+    links = {a["href"] for a in soup.select("table a[href]")}
+    # A candidate has no edit form (it comes from an approved application): no link to one.
+    assert f"/admin/honorroll/nominations/delete/{nomination.pk}/" in links
+    assert not [link for link in links if "/edit/" in link or "/copy/" in link]
+
+
+def test_a_batchs_usage_page_leads_back_to_the_batch(client, staff, make_batch):
+    batch = make_batch(publish=False)
+    response = client.get(f"/admin/honorroll/batches/usage/{batch.pk}/")
+    assert response.status_code == 200
+    assert batch_url(batch) in {a["href"] for a in BeautifulSoup(response.content, "html.parser").select("a")}

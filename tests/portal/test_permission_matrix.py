@@ -8,6 +8,7 @@ from wagtail.models import Site
 
 from honorroll.models import ListBatch, Recipient
 from intake.models import Application, EvidenceFile
+from tests.factories import NominationFactory
 from tests.intake.test_apply import APPLY, form_data
 from tests.staff import log_in_verified
 
@@ -39,10 +40,13 @@ PUBLIC = (
 def objects(client, demo_content):
     client.post(APPLY, form_data())
     application = Application.objects.get()
+    batch = ListBatch.objects.first()
+    NominationFactory(court=batch.court)  # the candidates listing with a row
     return {
         "application": application.pk,
         "evidence": EvidenceFile.objects.get().pk,
-        "batch": ListBatch.objects.first().pk,
+        "batch": batch.pk,
+        "court": batch.court_id,
         "recipient": Recipient.objects.first().pk,
         "site": Site.objects.get(is_default_site=True).pk,
     }
@@ -58,10 +62,12 @@ ADMIN = {
     "/admin/honorroll/batches/": {"名单管理"},
     "/admin/honorroll/batches/{batch}/manage/": {"名单管理"},
     "/admin/honorroll/batches/{batch}/export/": {"名单管理"},
+    "/admin/honorroll/batches/usage/{batch}/": {"名单管理"},
     "/admin/honorroll/nominations/": {"名单管理"},
     "/admin/honorroll/recipients/": {"名单管理"},
     "/admin/honorroll/recipients/{recipient}/keys/": {"名单管理"},
     "/admin/publicity/cases/import/": {"宣传", "宣传审核"},  # imports are drafts for moderation
+    "/admin/snippets/portal/court/usage/{court}/": set(),  # changing reference data: superusers
     "/admin/settings/intake/feepolicysettings/{site}/": set(),
     "/admin/settings/portal/courtsitesettings/{site}/": set(),
     "/admin/users/": set(),

@@ -2,9 +2,10 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import reverse
 
 from portal.models import CauseOfAction, Court
-from tests.factories import UserFactory
+from tests.factories import ApplicationFactory, ListBatchFactory, NominationFactory, UserFactory
 from tests.staff import log_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,23 @@ def test_a_duplicate_cause_is_refused(admin_client):
     assert response.status_code == 200
     assert "已存在" in response.content.decode()
     assert CauseOfAction.objects.count() == before
+
+
+def test_a_courts_usage_page_links_what_refers_to_it_to_where_staff_work_on_it(admin_client):
+    # As on a running server: the admin (whose viewsets register the models whose references
+    # Wagtail indexes) is loaded before the records are saved.
+    reverse("wagtailadmin_home")
+    court = Court.objects.get(code="黑0902")
+    batch = ListBatchFactory(court=court)
+    application = ApplicationFactory(court=court)
+    NominationFactory(court=court)
+    response = admin_client.get(f"/admin/snippets/portal/court/usage/{court.pk}/")
+    assert response.status_code == 200
+    rows = BeautifulSoup(response.content, "html.parser").select("tbody tr")
+    links = {row.select_one("td a")["href"] for row in rows if row.select_one("td a")}
+    # The batch and the application open on their own pages; a candidate has none.
+    assert links == {
+        f"/admin/honorroll/batches/{batch.pk}/manage/",
+        f"/admin/intake/applications/{application.pk}/review/",
+    }
+    assert len(rows) == 3
