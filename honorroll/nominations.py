@@ -50,6 +50,7 @@ def nominate(
             "certificate_serial": certificate_serial,
             "identity_encrypted": crypto.encrypt(identity) if keep_identity else "",
             "identity_consented_at": identity_consented_at if keep_identity else None,
+            "identity_hash": crypto.keyed_hash(identity) if identity else "",
         },
     )
     if not created and certificate_serial and not nomination.certificate_serial:

@@ -102,6 +102,7 @@ def add_nominations(batch, nominations):
                 credit_code=nomination.credit_code,
                 identity_encrypted=nomination.identity_encrypted,
                 identity_consented_at=nomination.identity_consented_at,
+                identity_hash=nomination.identity_hash,
                 court=nomination.court,
                 case_number=nomination.case_number,
                 cause=nomination.cause,
@@ -129,10 +130,9 @@ def _check_nomination(batch, nomination, allowed):
             batch__court=batch.court,
             batch__year=batch.year,
             batch__status=ListBatch.Status.PUBLISHED,
-            party_kind=nomination.party_kind,
-            party_name=nomination.party_name,
             removed_in__isnull=True,
         )
+        .filter(_same_party(nomination))
         .select_related("batch")
         .first()
     )
@@ -140,6 +140,18 @@ def _check_nomination(batch, nomination, allowed):
         raise ListError(
             f"{label}：该当事人已列入{batch.court.name}{listed.batch.title}的名单，同一年度不重复列入。"
         )
+
+
+def _same_party(nomination):
+    """Entries of the same party: an organisation by its credit code (else its name); a
+    person by the keyed hash of the ID number where both sides have one (two people may
+    share a name), else by name."""
+    if nomination.party_kind == PartyKind.ORGANISATION and nomination.credit_code:
+        return Q(credit_code=nomination.credit_code) | Q(credit_code="", party_name=nomination.party_name)
+    same_name = Q(party_kind=nomination.party_kind, party_name=nomination.party_name)
+    if nomination.identity_hash:
+        return Q(identity_hash=nomination.identity_hash) | (same_name & Q(identity_hash=""))
+    return same_name
 
 
 def candidates(court=None):

@@ -36,6 +36,9 @@ class Nomination(models.Model):
     # when the party consented to giving its identity to them (a second, separate consent).
     identity_encrypted = models.TextField("证件号码（加密，报送用）", blank=True, editable=False)
     identity_consented_at = models.DateTimeField("同意向接收单位提供身份信息时间", null=True, blank=True)
+    # A keyed hash of the ID number or credit code: tells two people of one name apart when
+    # checking that a party is listed once a year; never shown, never sent.
+    identity_hash = models.CharField("证件号码（查重用哈希）", max_length=64, blank=True, editable=False)
     reference = models.CharField("申请受理编号", max_length=40, blank=True, db_index=True)
     certificate_serial = models.CharField("证明书编号", max_length=30, blank=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
@@ -176,6 +179,7 @@ class ListEntry(models.Model):
     )
     identity_encrypted = models.TextField("证件号码（加密，报送用）", blank=True, editable=False)
     identity_consented_at = models.DateTimeField("同意向接收单位提供身份信息时间", null=True, blank=True)
+    identity_hash = models.CharField("证件号码（查重用哈希）", max_length=64, blank=True, editable=False)
     public_name = models.CharField("公开名称", max_length=100, blank=True, editable=False)
     removed_at = models.DateTimeField("移除时间", null=True, blank=True, editable=False)
     # Versions (BatchVersion): published in `added_in`, withdrawn in `removed_in`; a

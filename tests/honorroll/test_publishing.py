@@ -241,6 +241,21 @@ def test_a_party_already_listed_this_year_is_refused(make_batch):
     assert publishing.add_nominations(other_year, [again]) == 1  # another year: listed again
 
 
+def test_two_people_of_one_name_are_told_apart_by_their_id_numbers(make_batch):
+    first = nominate_party("张伟", number=401, identity="11010519491231002X")
+    listed = make_batch(number=5, people=[], organisations=(), publish=False)
+    publishing.add_nominations(listed, [first])
+    publishing.publish(listed, actor=second_list_manager())
+    draft = make_batch(number=6, people=[], organisations=(), publish=False)
+    namesake = nominate_party("张伟", number=402, identity="110105194912310038")
+    same_person = nominate_party("张伟", number=403, identity="11010519491231002X")
+
+    assert publishing.add_nominations(draft, [namesake]) == 1  # another 张伟
+    with pytest.raises(publishing.ListError, match="同一年度不重复列入"):
+        publishing.add_nominations(draft, [same_person])
+    assert draft.entries.count() == 1
+
+
 def test_a_person_without_consent_is_refused(make_batch):
     unconsented = nominate_party("孙某某", number=301, consented_at=None)
     batch = make_batch(people=[], organisations=(), publish=False)
