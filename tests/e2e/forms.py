@@ -12,5 +12,5 @@ def fill_case_and_applicant(page, *, case_number, document_type, document_date, 
     page.get_by_label("履行完毕日期").fill(performed_on)
     page.get_by_label("申请人身份").select_option(value="defendant")
     page.get_by_label("申请人姓名或名称").fill("杨某")
-    page.get_by_label("身份证号码或统一社会信用代码").fill(id_number)
+    page.get_by_label("身份证号码或统一社会信用代码", exact=True).fill(id_number)
     page.get_by_label("手机号码").fill("13912345678")

@@ -39,7 +39,7 @@ def test_apply_on_a_phone_then_check_the_status(page, site, assert_accessible, t
     expect(page.get_by_label("履行完毕日期")).to_have_value("2025-06-18")
     assert_accessible(page)
 
-    page.get_by_label("身份证号码或统一社会信用代码").fill("11010519491231002X")
+    page.get_by_label("身份证号码或统一社会信用代码", exact=True).fill("11010519491231002X")
     page.get_by_label("履行凭证").set_input_files(str(receipt))
     page.get_by_label(re.compile("同意法院为办理本申请处理")).check()
     page.get_by_role("button", name="提交申请").click()

@@ -119,13 +119,15 @@ def test_staff_publish_and_decide_an_objection_after_confirming(page, site):
     row.get_by_label("异议人").fill("李小明")
     row.get_by_label("异议理由").fill("该案已改判。")
     row.get_by_role("button", name="登记").click()
-    expect(staff.get_by_text("已登记异议，待处理。")).to_be_visible()
+    expect(staff.get_by_text("已登记异议，待处理（条目显示“异议处理中”）。")).to_be_visible()
 
     staff.get_by_label("处理意见").fill("经核实，该案已改判。\n条目移除。")
     staff.get_by_role("button", name="异议成立，移除并重新发布").click()
     expect(staff.get_by_text("异议成立，移除条目并重新发布第 2 版", exact=True)).to_be_visible()
     staff.get_by_role("button", name="确认作出决定").click()
-    expect(staff.get_by_text("异议成立，条目已移除，批次已重新发布。")).to_be_visible()
+    expect(
+        staff.get_by_text("异议成立，批次已重新发布为第 2 版；已报送的接收单位将显示“待重新报送”。")
+    ).to_be_visible()
     expect(staff.get_by_text(re.compile("经核实，该案已改判。\\s*条目移除。"))).to_be_visible()
 
     page.goto(site + f"/honor-roll/{batch.pk}/")
