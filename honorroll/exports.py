@@ -23,7 +23,7 @@ import xlsxwriter
 from django.db import transaction
 
 from honorroll.models import Delivery, ListBatch, PartyKind
-from honorroll.publishing import ListError, public_entries, version_entries
+from honorroll.publishing import PUBLIC_VALUES, ListError, public_entries, version_entries
 from portal import crypto
 
 FORMATS = ("xlsx", "csv")
@@ -82,16 +82,7 @@ def safe_cell(value):
 
 def public_rows(entries):
     """The public form of `entries`: the masked name, a credit code for organisations."""
-    rows = entries.values_list(
-        "public_name",
-        "party_kind",
-        "credit_code",
-        "case_number",
-        "cause__name",
-        "court__name",
-        "performed_on",
-        "amount",
-    )
+    rows = entries.values_list(*PUBLIC_VALUES)
     for serial, (name, kind, code, case_number, cause, court, performed_on, amount) in enumerate(
         rows.iterator(chunk_size=2000), start=1
     ):

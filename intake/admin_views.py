@@ -251,14 +251,15 @@ def _confirm_certificate(request, application):
             ("原告（申请执行人）", application.plaintiff_name),
             ("被告（被执行人）", application.defendant_name),
             ("申请人", f"{application.applicant_name}（{application.get_applicant_role_display()}）"),
+            ("履行义务的当事人", application.performer_name),
             ("履行完毕日期", f"{application.performed_on:%Y-%m-%d}"),
         ],
         consequences=[
             "批准后申请人即可凭受理编号和查询码下载证明书，任何人可在网站核验其真伪。",
-            *(
-                ["申请人同意列入诚信履行名单，批准后将列为名单候选人。"]
-                if application.consents_to_list
-                else []
+            (
+                f"履行义务的当事人{application.performer_name}同意列入诚信履行名单，批准后将列为名单候选人。"
+                if not application.list_consent_problem
+                else f"不列入诚信履行名单：{application.list_consent_problem}"
             ),
             "证明书出具后不能删除；如有错误，只能撤销。",
         ],

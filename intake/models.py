@@ -20,7 +20,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from intake import fees
 from portal import crypto
-from portal.models import CauseOfAction, Court
+from portal.models import CauseOfAction, Court, PartyKind
 from portal.private_files import PrivateStorage  # also named by migration 0001
 
 
@@ -29,11 +29,6 @@ class DocumentType(models.TextChoices):
     MEDIATION = "mediation", "民事调解书"
     ENFORCEMENT_RULING = "enforcement_ruling", "执行裁定书"
     RULING = "ruling", "民事裁定书"
-
-
-class PartyKind(models.TextChoices):
-    PERSON = "person", "自然人"
-    ORGANISATION = "organisation", "法人或其他组织"
 
 
 class ApplicantRole(models.TextChoices):

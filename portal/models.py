@@ -17,6 +17,14 @@ from portal.notice_text import NOTICE_SECTIONS, NOTICE_TITLE
 # ---------------------------------------------------------------------------
 
 
+class PartyKind(models.TextChoices):
+    """A party to a case: a natural person (whose name is masked in public) or an
+    organisation (published by full name and credit code)."""
+
+    PERSON = "person", "自然人"
+    ORGANISATION = "organisation", "法人或其他组织"
+
+
 class Court(models.Model):
     """A court the system serves; its code is the court part of a case number (domain §1)."""
 

@@ -10,13 +10,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
 
 from portal import crypto
-from portal.models import CauseOfAction, Court
+from portal.models import CauseOfAction, Court, PartyKind
 from portal.private_files import PrivateStorage
-
-
-class PartyKind(models.TextChoices):
-    PERSON = "person", "自然人"
-    ORGANISATION = "organisation", "法人或其他组织"
 
 
 class Nomination(models.Model):

@@ -126,7 +126,9 @@ def approve(staff, site, number):
     expect(staff.get_by_text("已记录原告确认")).to_be_visible()
     staff.get_by_role("button", name="批准并出具证明书").click()
     expect(staff.get_by_role("heading", level=1)).to_contain_text("确认批准并出具证明书")
-    expect(staff.get_by_text("申请人同意列入诚信履行名单，批准后将列为名单候选人。")).to_be_visible()
+    expect(
+        staff.get_by_text(f"履行义务的当事人{COMPANY}同意列入诚信履行名单，批准后将列为名单候选人。")
+    ).to_be_visible()
     staff.get_by_role("button", name="确认批准并出具证明书").click()
     approved = staff.get_by_text(re.compile("已批准，证明书编号"))
     expect(approved).to_be_visible()

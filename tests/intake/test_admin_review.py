@@ -113,6 +113,7 @@ def test_approval_first_names_the_certificate_and_changes_nothing(client, review
         "原告（申请执行人）": application.plaintiff_name,
         "被告（被执行人）": application.defendant_name,
         "申请人": f"{application.applicant_name}（{application.get_applicant_role_display()}）",
+        "履行义务的当事人": "杨某",
         "履行完毕日期": f"{application.performed_on:%Y-%m-%d}",
     }
     said = confirming.text(asked)
