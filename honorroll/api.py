@@ -160,7 +160,9 @@ class Disclosures:
         give it to the agencies, the real name and ID number (`identity`, else null)."""
         organisation = row["party_kind"] == PartyKind.ORGANISATION
         identity = None
-        if organisation:
+        if row["removed_in"] is not None:
+            pass  # a withdrawn entry (an old version) keeps only its public form
+        elif organisation:
             identity = {"name": row["party_name"], "number": row["credit_code"]}
         elif row["identity_consented_at"] is not None and row["identity_encrypted"]:
             identity = {"name": row["party_name"], "number": crypto.decrypt(row["identity_encrypted"])}

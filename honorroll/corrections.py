@@ -15,8 +15,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from honorroll.masking import mask_person_name
 from honorroll.models import BatchVersion, ListBatch, ListEntry, ListSettings, Objection, PartyKind
-from honorroll.publishing import ListError, forget_public_pages, public_names
+from honorroll.publishing import ListError, forget_public_pages
 from portal.identifiers import IdentifierError, normalise_case_number, validate_credit_code
 
 LIST_STAFF_GROUP = "名单管理"
@@ -159,13 +160,16 @@ def corrected_value(entry, field, value):
         if field == "party_name":
             if len(value) > 100:
                 raise ListError("当事人名称最多 100 个字。")
+            _check_not_double(entry, value, entry.case_number)
             return field, value
         if field == "credit_code":
             if entry.party_kind != PartyKind.ORGANISATION:
                 raise ListError("自然人没有统一社会信用代码，不能更正该项。")
             return field, validate_credit_code(value)
         if field == "case_number":
-            return field, normalise_case_number(value)
+            case_number = normalise_case_number(value)
+            _check_not_double(entry, entry.party_name, case_number)
+            return field, case_number
         if field == "amount":
             amount = Decimal(value.replace(",", "").replace("，", ""))
             if (
@@ -185,6 +189,19 @@ def corrected_value(entry, field, value):
     except (InvalidOperation, ValueError):
         example = "2025-06-18" if field == "performed_on" else "12345.67"
         raise ListError(f"{Objection.CORRECTABLE_FIELDS[field]}格式不正确，例如 {example}。") from None
+
+
+def _check_not_double(entry, party_name, case_number):
+    """A correction must not make the entry another live entry's double."""
+    double = (
+        ListEntry.objects.filter(
+            batch_id=entry.batch_id, party_name=party_name, case_number=case_number, removed_in__isnull=True
+        )
+        .exclude(pk=entry.pk)
+        .exists()
+    )
+    if double:
+        raise ListError("更正后与本批次另一条目的当事人和案号相同，请核对；重复的条目请以“移除”处理。")
 
 
 def _new_version(batch, actor, note, *, withdraw, correct=None):
@@ -218,8 +235,10 @@ def _new_version(batch, actor, note, *, withdraw, correct=None):
 
 
 def _corrected_copy(batch, old, version, field, value):
-    """The corrected copy of `old`, added in `version`; the nomination (if any) moves to it,
-    so a later revocation still finds the entry."""
+    """The corrected copy of `old`, added in `version`. The nomination (if any) and the
+    objections still pending move to it, so a later revocation or decision finds the live
+    entry. A corrected name may be another person: the copy keeps no identity for the
+    agencies (its consent to them was the old name's)."""
     nomination_id = old.nomination_id
     if nomination_id is not None:
         old.nomination = None
@@ -229,16 +248,35 @@ def _corrected_copy(batch, old, version, field, value):
     setattr(copy, field, value)
     copy.added_in, copy.removed_in, copy.removed_at = version, None, None
     copy.replaces, copy.nomination_id = old, nomination_id
+    if field == "party_name":
+        copy.identity_encrypted, copy.identity_hash, copy.identity_consented_at = "", "", None
+        copy.public_name = _next_public_name(batch, copy, old)
     copy._frozen_write_allowed = True
     copy.save()
-    if field == "party_name":
-        # Numbered among every entry the batch has had (withdrawn ones too, but not the one
-        # corrected): a number once published for another person is never given again.
-        # Numbering the live entries only gave 张某2 to a second 张某 still shown as 张某2.
-        others = (
-            ListEntry.objects.filter(batch=batch).exclude(pk=old.pk).only("pk", "party_kind", "party_name")
-        )
-        copy.public_name = public_names(others)[copy]
-        copy.save(update_fields=["public_name"])
-    # Any other field: the same party keeps the public name it was published with.
+    Objection.objects.filter(entry=old, decision=Objection.Decision.PENDING).update(entry=copy)
     return copy
+
+
+def _next_public_name(batch, copy, old):
+    """The public name of a corrected name. Published names stay frozen, so a person masked
+    like others gets the next number never given in this batch (张某3 after 张某1, 张某2);
+    a mask nobody else shows stays bare; an organisation keeps its full name."""
+    if copy.party_kind != PartyKind.PERSON:
+        return copy.party_name
+    mask = mask_person_name(copy.party_name)
+    if mask_person_name(old.party_name) == mask:
+        return old.public_name  # the same person's name spelt right: the same public name
+    shown = (
+        ListEntry.objects.filter(batch=batch, public_name__startswith=mask)
+        .exclude(pk=old.pk)
+        .values_list("public_name", "removed_in")
+    )
+    numbers, live = [], False
+    for name, removed_in in shown:
+        suffix = name[len(mask) :]
+        if suffix == "" or suffix.isdigit():
+            numbers.append(int(suffix or 1))
+            live = live or removed_in is None
+    if not live:
+        return mask
+    return f"{mask}{max(numbers) + 1}"
