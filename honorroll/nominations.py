@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from honorroll.corrections import open_revocation_correction
-from honorroll.models import ListEntry, Nomination
+from honorroll.models import ListBatch, ListEntry, Nomination
 from honorroll.publishing import forget_public_pages
 from portal import crypto
 
@@ -32,6 +32,13 @@ def nominate(
     encrypted, only with `identity_consented_at` — the party's separate consent to give it
     to the agencies."""
     keep_identity = bool(identity and identity_consented_at)
+    withdrawn = Nomination.objects.filter(
+        court=court, case_number=case_number, party_name=party_name, withdrawn_at__isnull=False
+    )
+    if not certificate_serial and withdrawn.exists():
+        # A fee reduction approved after the case's certificate was revoked does not bring
+        # the party back: only a new certificate does.
+        return None
     # A withdrawn nomination (its certificate revoked) stays as the record of that; a new
     # approval for the same party and case nominates afresh.
     nomination, created = Nomination.objects.get_or_create(
@@ -64,13 +71,18 @@ def nominate(
 def withdraw(*, certificate_serial, reason):
     """The certificate behind a nomination was revoked: a candidate is withdrawn at once; an
     entry of a draft batch is taken off it; an entry of a published batch gets a correction
-    registered by the system for 名单管理 to decide. Returns the objections opened."""
+    registered by the system for 名单管理 to decide. Returns the objections opened.
+
+    Locks the batch before the nomination, in the order add_nominations and publish take
+    them, so a revocation racing a publication sees the batch as it ends up."""
     opened = []
     with transaction.atomic():
-        nominations = Nomination.objects.select_for_update().filter(
+        nominations = Nomination.objects.filter(
             certificate_serial=certificate_serial, withdrawn_at__isnull=True
         )
-        for nomination in nominations:
+        batches = ListEntry.objects.filter(nomination__in=nominations).values_list("batch_id", flat=True)
+        list(ListBatch.objects.select_for_update().filter(pk__in=list(batches)).order_by("pk"))
+        for nomination in nominations.select_for_update():
             nomination.withdrawn_at = timezone.now()
             nomination.withdrawal_reason = f"证明书 {certificate_serial} 已撤销：{reason}"[:1000]
             nomination.save(update_fields=["withdrawn_at", "withdrawal_reason"])

@@ -125,6 +125,8 @@ def _check_nomination(batch, nomination, allowed):
         raise ListError(f"{label} 是{court}的案件，不能列入{batch.court.name}的名单。")
     if nomination.party_kind == PartyKind.PERSON and not nomination.consented_at:
         raise ListError(f"{label}：自然人须经本人同意才能列入名单。")
+    if ListEntry.objects.filter(batch=batch).filter(_same_party(nomination)).exists():
+        raise ListError(f"{label}：该当事人已在本批次中，同一年度不重复列入。")
     listed = (
         ListEntry.objects.filter(
             batch__court=batch.court,

@@ -195,7 +195,7 @@ def _nominate_if_consented(application, document):
     publication; its identity goes to the agencies only with its second consent."""
     if application.list_consent_problem:
         return
-    certificate = document if isinstance(document, Certificate) else getattr(application, "certificate", None)
+    certificate = document if isinstance(document, Certificate) else _certificate_of_case(application)
     if certificate is not None and certificate.is_revoked:
         return
     organisation = application.performer_kind == PartyKind.ORGANISATION
@@ -214,6 +214,20 @@ def _nominate_if_consented(application, document):
         certificate_serial=certificate.serial if certificate is not None else "",
         identity=identity,
         identity_consented_at=application.submitted_at if application.consents_to_identity else None,
+    )
+
+
+def _certificate_of_case(application):
+    """The latest certificate issued for the same case and performing party (a fee
+    reduction's nomination stands on it, and falls with its revocation)."""
+    return (
+        Certificate.objects.filter(
+            court=application.court,
+            application__case_number=application.case_number,
+            application__performer_name=application.performer_name,
+        )
+        .order_by("-pk")
+        .first()
     )
 
 

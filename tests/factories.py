@@ -227,6 +227,10 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     applicant_name = factory.SelfAttribute("defendant_name")
     applicant_kind = factory.SelfAttribute("defendant_kind")
     id_number = factory.Sequence(resident_id)  # encrypted by the model property
+    # The defendant applies: the applicant is the performing party (intake/parties.py).
+    performer_name = factory.SelfAttribute("applicant_name")
+    performer_kind = factory.SelfAttribute("applicant_kind")
+    performer_id = factory.SelfAttribute("id_number")
     phone = factory.Sequence(lambda n: f"139{n % 10**8:08d}")
     email = "party@example.com"
     performed_on = datetime.date(2025, 6, 18)

@@ -249,6 +249,7 @@ class Objection(models.Model):
     class Origin(models.TextChoices):
         REQUEST = "request", "当事人或公众提出"
         REVOCATION = "revocation", "证明书撤销（系统登记）"
+        CHECK = "check", "升级核查（候选人并非履行义务的当事人）"
 
     # What an upheld objection may correct: the entry's fields as the public sees them.
     CORRECTABLE_FIELDS = {
