@@ -225,7 +225,8 @@ def entries(request, batch_id):
         page = Page(request, count, ENTRY_PAGE_SIZE, version=version)
     except BadParameter as error:
         return error_response(error.message, status=error.status)
-    if version == batch.revision:
+    if version == batch.revision and page.number == page.pages:
+        # An agency holds the version once it has read its last page.
         _record_delivery(batch, request.api_key.recipient, count)
     etag = etag_for(request, "entries", batch.pk, version, _iso(batch.published_at), page.number, page.size)
     return _answer(
@@ -274,24 +275,29 @@ def versions(request, batch_id):
 
 @api_view
 def changes(request, batch_id):
-    """GET /api/v1/honor-roll/batches/<id>/changes/?since=V — what changed after version V
-    (which the caller holds) up to the current version: `withdrawn` entries (delete them by
-    id) and `added` ones (a corrected entry is withdrawn and added again with a new id).
-    Paged over the withdrawn entries first, then the added ones."""
+    """GET /api/v1/honor-roll/batches/<id>/changes/?since=V[&until=U] — what changed after
+    version V (which the caller holds) up to version U (default: the current one; the
+    `next` links carry it, so a correction published while paging moves nothing):
+    `withdrawn` entries (delete them by id) and `added` ones (a corrected entry is
+    withdrawn and added again with a new id). Paged over the withdrawn entries first."""
     batch = _published_batch(batch_id)
     if batch is None:
         return error_response("批次不存在或尚未发布。", status=404)
     try:
         since = _version(request, batch, "since", None)
-        added, withdrawn = publishing.changes_since(batch, since)
+        until = _version(request, batch, "until", batch.revision)
+        if since > until:
+            raise BadParameter(f"参数 since（{since}）不能大于 until（{until}）。")
+        added, withdrawn = publishing.changes_since(batch, since, until)
         withdrawn_count, added_count = withdrawn.count(), added.count()
-        page = Page(request, withdrawn_count + added_count, ENTRY_PAGE_SIZE, since=since)
+        page = Page(request, withdrawn_count + added_count, ENTRY_PAGE_SIZE, since=since, until=until)
     except BadParameter as error:
         return error_response(error.message, status=error.status)
     current_count = publishing.public_entries(batch).count()
-    _record_delivery(batch, request.api_key.recipient, current_count)
+    if until == batch.revision and page.number == page.pages:
+        _record_delivery(batch, request.api_key.recipient, current_count)
     etag = etag_for(
-        request, "changes", batch.pk, since, batch.revision, _iso(batch.published_at), page.number, page.size
+        request, "changes", batch.pk, since, until, _iso(batch.published_at), page.number, page.size
     )
 
     def build(disclosures):
@@ -307,7 +313,8 @@ def changes(request, batch_id):
         return {
             "batch": _batch_summary(request, batch, current_count),
             "since": since,
-            "version": batch.revision,
+            "until": until,
+            "version": until,
             "withdrawn_count": withdrawn_count,
             "added_count": added_count,
             **page.meta(),

@@ -212,12 +212,16 @@ def version_entries(batch, version):
     )
 
 
-def changes_since(batch, since):
-    """(added, withdrawn) querysets: what changed from version `since` to the current one.
-    A corrected entry appears as withdrawn (the old form) and added (the corrected one)."""
+def changes_since(batch, since, until=None):
+    """(added, withdrawn) querysets: what changed from version `since` to version `until`
+    (default: the current one). A corrected entry appears as withdrawn (the old form) and
+    added (the corrected one); an entry added and withdrawn in between appears in neither."""
+    until = until or batch.revision
     entries = ListEntry.objects.filter(batch=batch).select_related("court", "cause").order_by("pk")
-    added = entries.filter(added_in__gt=since, removed_in__isnull=True)
-    withdrawn = entries.filter(removed_in__gt=since, added_in__lte=since)
+    added = entries.filter(added_in__gt=since, added_in__lte=until).filter(
+        Q(removed_in__isnull=True) | Q(removed_in__gt=until)
+    )
+    withdrawn = entries.filter(removed_in__gt=since, removed_in__lte=until, added_in__lte=since)
     return added, withdrawn
 
 

@@ -16,6 +16,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from intake import review
+from intake.admin_confirm import confirm_certificate, confirm_fee_decision, confirm_revocation
 from intake.forms import MoneyField
 from intake.models import (
     Application,
@@ -27,7 +28,7 @@ from intake.models import (
     PartyKind,
 )
 from intake.parties import is_blank_name
-from portal.admin_ui import RoutedViewsMixin, confirmation
+from portal.admin_ui import RoutedViewsMixin
 from portal.identifiers import parse_case_number
 from portal.models import Court
 from portal.validators import CaseNumberField, court_mismatch
@@ -196,7 +197,7 @@ def review_view(request, pk):
                     return TemplateResponse(request, "intake/admin/review.html", context)
                 try:
                     review.check_granted_amount(application.fee_request, form.cleaned_data["granted_amount"])
-                    if page := _confirm_fee_decision(request, application, **form.cleaned_data):
+                    if page := confirm_fee_decision(request, application, **form.cleaned_data):
                         return page
                     decision = review.approve(application, actor=request.user, **form.cleaned_data)
                 except review.ReviewError as error:
@@ -205,7 +206,7 @@ def review_view(request, pk):
                     return TemplateResponse(request, "intake/admin/review.html", context)
                 messages.success(request, f"已作出减免决定，决定书编号 {decision.serial}。")
             elif action == "approve":
-                if page := _confirm_certificate(request, application):
+                if page := confirm_certificate(request, application):
                     return page
                 certificate = review.approve(application, actor=request.user)
                 messages.success(request, f"已批准，证明书编号 {certificate.serial}。")
@@ -221,7 +222,7 @@ def review_view(request, pk):
                     certificate = getattr(application, "certificate", None)
                     if certificate is None:
                         raise review.ReviewError("该申请没有出具证明书，无需撤销。")
-                    if page := _confirm_revocation(request, certificate, form.cleaned_data["reason"]):
+                    if page := confirm_revocation(request, certificate, form.cleaned_data["reason"]):
                         return page
                     review.revoke(certificate, actor=request.user, reason=form.cleaned_data["reason"])
                     messages.success(request, "证明书已撤销。")
@@ -236,79 +237,6 @@ def review_view(request, pk):
             messages.error(request, error.message)
         return redirect("intake_review", pk=application.pk)
     return TemplateResponse(request, "intake/admin/review.html", context)
-
-
-def _confirm_certificate(request, application):
-    return confirmation(
-        request,
-        title="确认批准并出具证明书",
-        subtitle=application.tracking_number,
-        summary=f"将批准该申请，为{application.court.name}编号出具自动履行证明书。",
-        facts=[
-            ("出具法院", f"{application.court.name}（证书编号按本院年度顺序分配）"),
-            ("案号", application.case_number),
-            ("案由", application.cause.name),
-            ("原告（申请执行人）", application.plaintiff_name),
-            ("被告（被执行人）", application.defendant_name),
-            ("申请人", f"{application.applicant_name}（{application.get_applicant_role_display()}）"),
-            ("履行义务的当事人", application.performer_name),
-            ("履行完毕日期", f"{application.performed_on:%Y-%m-%d}"),
-        ],
-        consequences=[
-            "批准后申请人即可凭受理编号和查询码下载证明书，任何人可在网站核验其真伪。",
-            (
-                f"履行义务的当事人{application.performer_name}同意列入诚信履行名单，批准后将列为名单候选人。"
-                if not application.list_consent_problem
-                else f"不列入诚信履行名单：{application.list_consent_problem}"
-            ),
-            "证明书出具后不能删除；如有错误，只能撤销。",
-        ],
-        button="确认批准并出具证明书",
-        back_url=reverse("intake_review", args=[application.pk]),
-    )
-
-
-def _confirm_fee_decision(request, application, *, granted_amount, legal_basis):
-    fee_request = application.fee_request
-    kind = "免交" if granted_amount == fee_request.fee_borne else "减交"
-    return confirmation(
-        request,
-        title="确认作出减免决定",
-        subtitle=application.tracking_number,
-        summary=f"将作出减免诉讼费用决定：准予{kind} {granted_amount} 元。",
-        facts=[
-            ("决定法院", f"{application.court.name}（决定书编号按本院年度顺序分配）"),
-            ("案号", application.case_number),
-            ("减免当事人（被告）", application.defendant_name),
-            ("申请人", f"{application.applicant_name}（{application.get_applicant_role_display()}）"),
-            ("申请人负担的受理费", f"{fee_request.fee_borne} 元"),
-            ("准予减免", f"{kind} {granted_amount} 元"),
-            ("减免后仍须交纳", f"{fee_request.fee_borne - granted_amount} 元"),
-            ("法律依据", legal_basis),
-        ],
-        consequences=[
-            "决定作出后申请人即可凭受理编号和查询码下载减免诉讼费用决定书。",
-            "决定书出具后不能修改或撤回。",
-        ],
-        button="确认作出减免决定",
-        back_url=reverse("intake_review", args=[application.pk]),
-    )
-
-
-def _confirm_revocation(request, certificate, reason):
-    return confirmation(
-        request,
-        title="确认撤销证明书",
-        subtitle=certificate.serial,
-        summary=f"将撤销自动履行证明书 {certificate.serial}。",
-        facts=[("证书编号", certificate.serial), ("撤销理由（申请人可见）", reason)],
-        consequences=[
-            "撤销后，网站核验页面将显示该证明书“已撤销”，申请人不能再下载该证明书。",
-            "撤销不能恢复。",
-        ],
-        button="确认撤销证明书",
-        back_url=reverse("intake_review", args=[certificate.application_id]),
-    )
 
 
 @require_POST

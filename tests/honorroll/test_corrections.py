@@ -91,3 +91,24 @@ def test_an_old_version_gives_no_identity_of_an_entry_withdrawn_since(client, ma
     row = next(r for r in after["results"] if r["id"] == zhang.pk)
     assert row["name"] == "张某1" and row["identity"] is None
     assert "11010519491231002X" not in str(after)
+
+
+def test_a_change_list_is_pinned_to_the_version_its_first_page_saw(client, make_batch, list_manager):
+    batch = make_batch()
+    removed = batch.entries.get(party_name="李小明")
+    remove(batch, "李小明", list_manager)  # version 2
+    _, key = AgencyApiKey.issue(Recipient.objects.create(name="国家税务总局七台河市税务局"))
+    url = f"/api/v1/honor-roll/batches/{batch.pk}/changes/"
+
+    def get(query):
+        return client.get(url + query, HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    first = get("?since=1").json()
+    assert first["until"] == 2 and [r["id"] for r in first["results"]] == [removed.pk]
+    correct(batch, "张三", list_manager, "performed_on", "2025-06-20")  # version 3, while paging
+    pinned = get("?since=1&until=2").json()
+    assert [(r["change"], r["id"]) for r in pinned["results"]] == [("withdrawn", removed.pk)]
+    latest = get("?since=1").json()
+    assert latest["version"] == 3 and len(latest["results"]) == 3  # + 张三 withdrawn and added
+    refused = get("?since=3&until=2")
+    assert refused.status_code == 400 and "不能大于" in refused.json()["error"]

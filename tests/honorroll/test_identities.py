@@ -188,6 +188,8 @@ def test_each_answer_counts_the_identities_it_gave(api, batch, list_manager):
 
 def test_an_api_delivery_counts_the_identities_of_the_version_pulled(api, batch):
     api(f"{BATCHES}{batch.pk}/entries/?page_size=2")  # the first page of the current version
+    assert not Delivery.objects.exists()  # not held yet: pages 2 to 4 are still to come
+    api(f"{BATCHES}{batch.pk}/entries/?page_size=2&page=4")  # the last page
 
     delivery = Delivery.objects.get()
     assert (delivery.method, delivery.entry_count, delivery.identities_disclosed) == ("api", 8, 1)
