@@ -58,7 +58,10 @@ def clean_performing_party(form, data):
             "performer_name", f"履行义务的当事人应为本案被告（被执行人）“{defendant.strip()}”，请核对。"
         )
     data["performer_name"], data["performer_kind"] = name, kind
-    number = data.get("performer_id_number", "").strip()
+    # A plaintiff cannot consent for the debtor, so the debtor's number would serve nothing:
+    # it is not kept (data minimisation, PIPL Art. 6).
+    number = "" if role == ApplicantRole.PLAINTIFF else data.get("performer_id_number", "").strip()
+    data["performer_id_number"] = number
     if role == ApplicantRole.AGENT and not number:
         form.add_error(
             "performer_id_number", "委托代理人申请的，请填写被代理人的身份证号码或统一社会信用代码。"
