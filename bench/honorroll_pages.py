@@ -16,46 +16,55 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
 
+def sample_entries(batch, count, *, identity_token=""):
+    """`count` unsaved entries of `batch`: every tenth an organisation, the rest people
+    (20 surnames × 400 given names, so many mask alike); with `identity_token` every person
+    consented to give the agencies that (encrypted) ID number."""
+    from django.utils import timezone
+
+    from honorroll.models import ListEntry
+    from portal.models import CauseOfAction
+
+    causes = list(CauseOfAction.objects.order_by("pk")[:7])
+    code, year, now = batch.court.code, batch.year, timezone.now()
+    for n in range(count):
+        organisation = n % 10 == 0
+        yield ListEntry(
+            batch=batch,
+            party_kind="organisation" if organisation else "person",
+            party_name=(
+                f"七台河市第{n}商贸有限公司"
+                if organisation
+                else SURNAMES[n % 20] + GIVEN[(n // 20) % 20] + GIVEN[(n // 400) % 20]
+            ),
+            credit_code=f"9123090{n:011d}" if organisation else "",
+            identity_encrypted="" if organisation else identity_token,
+            identity_consented_at=now if identity_token and not organisation else None,
+            court=batch.court,
+            case_number=f"（{year}）{code}民初{n + 1}号",
+            cause=causes[n % len(causes)],
+            amount=f"{1000 + n * 7}.50" if organisation else None,
+            performed_on=datetime.date(year, 1, 1) + datetime.timedelta(days=n % 300),
+            source="import",
+            consented_at=None if organisation else now,
+            consent_record="" if organisation else "书面同意书",
+        )
+
+
 def published_batch():
     """The bench's published batch, built once (bulk_create, then `publishing.publish`)."""
     from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
     from honorroll import publishing
     from honorroll.models import ListBatch, ListEntry
-    from portal.models import CauseOfAction, Court
+    from portal.models import Court
 
     court = Court.objects.get(code=COURT)
     existing = ListBatch.objects.filter(court=court, year=YEAR, number=NUMBER).first()
     if existing is not None:
         return existing
-    causes = list(CauseOfAction.objects.order_by("pk")[:7])
     batch = ListBatch.objects.create(court=court, year=YEAR, number=NUMBER)
-    now = timezone.now()
-    entries = []
-    for n in range(ENTRIES):
-        organisation = n % 10 == 0
-        entries.append(
-            ListEntry(
-                batch=batch,
-                party_kind="organisation" if organisation else "person",
-                party_name=(
-                    f"七台河市第{n}商贸有限公司"
-                    if organisation
-                    else SURNAMES[n % 20] + GIVEN[(n // 20) % 20] + GIVEN[(n // 400) % 20]
-                ),
-                credit_code=f"9123090{n:011d}" if organisation else "",
-                court=court,
-                case_number=f"（{YEAR}）{COURT}民初{n + 1}号",
-                cause=causes[n % len(causes)],
-                amount=f"{1000 + n * 7}.50" if organisation else None,
-                performed_on=datetime.date(YEAR, 1, 1) + datetime.timedelta(days=n % 300),
-                source="import",
-                consented_at=None if organisation else now,
-                consent_record="" if organisation else "书面同意书",
-            )
-        )
-    ListEntry.objects.bulk_create(entries, batch_size=1000)
+    ListEntry.objects.bulk_create(sample_entries(batch, ENTRIES), batch_size=1000)
     actor = get_user_model().objects.filter(is_superuser=True).first()
     return publishing.publish(batch, actor=actor)
 

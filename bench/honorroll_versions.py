@@ -19,62 +19,20 @@ import io
 import time
 
 from bench.harness import benchmark
+from bench.honorroll_pages import sample_entries
 
 COURT = "黑0904"
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 VERSIONS = 50
 CHANGED_PER_VERSION = 40  # withdrawn per version; half of them come back corrected
 _timings = {}
-
-
-def _entries(batch, count, *, identities):
-    from django.utils import timezone
-
-    from honorroll.models import ListEntry
-    from portal import crypto
-    from portal.models import CauseOfAction
-
-    causes = list(CauseOfAction.objects.order_by("pk")[:7])
-    now = timezone.now()
-    token = crypto.encrypt("11010519491231002X") if identities else ""
-    rows = []
-    for n in range(count):
-        organisation = n % 10 == 0
-        rows.append(
-            ListEntry(
-                batch=batch,
-                party_kind="organisation" if organisation else "person",
-                party_name=(
-                    f"七台河市第{n}建材有限公司"
-                    if organisation
-                    else SURNAMES[n % 20] + GIVEN[(n // 20) % 20] + GIVEN[(n // 400) % 20]
-                ),
-                credit_code=f"9123090{n:011d}" if organisation else "",
-                # One real token per person: Fernet decryption per row is what is measured.
-                identity_encrypted="" if organisation else token,
-                identity_consented_at=None if organisation else (now if identities else None),
-                court=batch.court,
-                case_number=f"（{batch.year}）{COURT}民初{n + 1}号",
-                cause=causes[n % len(causes)],
-                amount=f"{1000 + n * 7}.50",
-                performed_on=datetime.date(batch.year, 1, 1) + datetime.timedelta(days=n % 300),
-                source="import",
-                consented_at=None if organisation else now,
-                consent_record="" if organisation else "书面同意书",
-            )
-        )
-        if len(rows) == 5000:
-            ListEntry.objects.bulk_create(rows)
-            rows = []
-    ListEntry.objects.bulk_create(rows)
 
 
 def _published(number, count, *, identities):
     from django.contrib.auth import get_user_model
 
     from honorroll import publishing
-    from honorroll.models import ListBatch
+    from honorroll.models import ListBatch, ListEntry
+    from portal import crypto
     from portal.models import Court
 
     court = Court.objects.get(code=COURT)
@@ -82,13 +40,15 @@ def _published(number, count, *, identities):
     if batch is not None:
         return batch
     batch = ListBatch.objects.create(court=court, year=2024, number=number)
-    _entries(batch, count, identities=identities)
+    # One real token for every person: Fernet decryption per row is what is measured.
+    token = crypto.encrypt("11010519491231002X") if identities else ""
+    ListEntry.objects.bulk_create(sample_entries(batch, count, identity_token=token), batch_size=5000)
     return publishing.publish(batch, actor=get_user_model().objects.filter(is_superuser=True).first())
 
 
 def versioned_batch():
     """10,000 entries, then versions 2 … 50: each withdraws 40 entries and adds corrected
-    copies of 20 of them (amount corrected)."""
+    copies of 20 of them (date corrected)."""
     from honorroll.models import BatchVersion, ListBatch, ListEntry
 
     batch = _published(61, 10_000, identities=True)
@@ -104,7 +64,7 @@ def versioned_batch():
         for old in ListEntry.objects.filter(pk__in=chosen[: CHANGED_PER_VERSION // 2]):
             old.pk = old.id = None
             old.replaces_id, old.removed_in, old.removed_at, old.added_in = None, None, None, version
-            old.amount += 1
+            old.performed_on += datetime.timedelta(days=1)
             copies.append(old)
         ListEntry.objects.bulk_create(copies)
         BatchVersion.objects.create(
