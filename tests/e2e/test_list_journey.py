@@ -335,8 +335,9 @@ def check_the_feed(agency, site, batch_pk, key, entry_id):
     first = agency.request.get(base + "/entries/?version=1", headers=auth)
     assert first.status == 200, first.text()
     entries = {row["id"]: row for row in first.json()["results"]}
-    assert entries[entry_id]["name"] == COMPANY
-    assert entries[entry_id]["identity"] == {"name": COMPANY, "number": CREDIT_CODE}
+    assert entries[entry_id]["name"] == COMPANY and entries[entry_id]["credit_code"] == CREDIT_CODE
+    # Withdrawn since: an old version gives only the public form, no identity any more.
+    assert entries[entry_id]["identity"] is None
 
     current = agency.request.get(base + "/entries/", headers=auth).json()
     assert entry_id not in [row["id"] for row in current["results"]]
