@@ -25,6 +25,7 @@ from django.db import transaction
 from honorroll.models import Delivery, ListBatch, PartyKind
 from honorroll.publishing import PUBLIC_VALUES, ListError, public_entries, version_entries
 from portal import crypto
+from portal.identifiers import formula_safe
 
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
@@ -71,13 +72,6 @@ ENTRY_VALUES = (
     "amount",
     "added_in",
 )
-
-
-def safe_cell(value):
-    """Text a spreadsheet must not read as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def public_rows(entries):
@@ -161,7 +155,7 @@ def sheet_bytes(columns, rows, fmt, title):
             if value is None or value == "":
                 continue  # a blank cell, not an empty string
             if isinstance(value, str):
-                sheet.write_string(row_number, index, safe_cell(value))
+                sheet.write_string(row_number, index, formula_safe(value))
             elif isinstance(value, datetime.date):
                 sheet.write_datetime(row_number, index, value, date_format)
             elif isinstance(value, Decimal):
@@ -179,7 +173,7 @@ def _csv_value(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return f"{value:.2f}"
-    return safe_cell(value)
+    return formula_safe(value)
 
 
 def sheet_title(title):

@@ -26,7 +26,7 @@ from import_export import fields, resources, widgets
 from honorroll.masking import mask_person_name
 from honorroll.models import ListBatch, ListEntry, PartyKind
 from honorroll.publishing import ListError
-from portal.identifiers import IdentifierError, validate_credit_code
+from portal.identifiers import IdentifierError, reads_as_formula, validate_credit_code
 from portal.models import CauseOfAction, Court
 from portal.spreadsheets import (
     DATE_PATTERN,
@@ -109,7 +109,7 @@ class PartyKindWidget(widgets.CharWidget):
 class PartyNameWidget(RequiredTextWidget):
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row, **kwargs)
-        if text[0] in "=+-@":
+        if reads_as_formula(text):
             # A name must not read as a formula when an agency opens the export in Excel.
             raise ValueError(f"当事人“{text}”不能以 = + - @ 开头。")
         return text

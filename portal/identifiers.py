@@ -28,6 +28,24 @@ __all__ = [
 CASE_NUMBER_EXAMPLE = "（2025）黑09民初123号"
 
 
+# What a spreadsheet reads as a formula at the start of a cell (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_NAME_MESSAGE = "名称不能以 = + - @ 开头，请填写全称。"
+
+
+def reads_as_formula(text: str) -> bool:
+    """True for text that Excel or WPS would run as a formula when it opens the file:
+    a party's name like this is refused wherever one is entered, and escaped on export."""
+    return isinstance(text, str) and text[:1] in FORMULA_PREFIXES
+
+
+def formula_safe(value):
+    """A cell for a spreadsheet: text that would run as a formula gets a leading apostrophe
+    (shown as text by Excel and WPS); anything else unchanged. Every file the portal writes
+    (the list's files, the typical-case export) passes its cells through this."""
+    return "'" + value if reads_as_formula(value) else value
+
+
 class IdentifierError(ValueError):
     """An identifier a person typed is not valid; ``message`` is Chinese and user-facing."""
 

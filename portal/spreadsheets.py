@@ -8,18 +8,20 @@ Every message is Chinese and addressed to the member of staff who made the sheet
 """
 
 import datetime
+import os
 import re
-import tempfile
+import time
 import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import tablib
+from django.conf import settings
 from django.utils import timezone
 from import_export import widgets
 from import_export.formats.base_formats import CSV, XLSX
 
-from portal.identifiers import IdentifierError, parse_case_number
+from portal.identifiers import IdentifierError, formula_safe, parse_case_number
 
 FORMATS = {"xlsx": XLSX, "csv": CSV}
 
@@ -284,7 +286,12 @@ class PendingUpload:
     """An uploaded file kept on disk under a random token until it is confirmed.
 
     The token is all the browser holds; `kind` keeps files of different imports (and of
-    different batches) apart, so a token of one cannot be used with another."""
+    different batches) apart, so a token of one cannot be used with another. The files hold
+    real names: they live in settings.PENDING_UPLOAD_DIR (private, 0700; each file 0600),
+    never the shared temporary directory, and go when confirmed, when refused, or
+    PENDING_SECONDS after the upload (swept at every new upload, refused when read)."""
+
+    PENDING_SECONDS = 2 * 3600
 
     def __init__(self, kind, token):
         if not re.fullmatch(r"[\w-]+", kind, re.ASCII):
@@ -292,18 +299,42 @@ class PendingUpload:
         self.kind = kind
         self.token = uuid.UUID(hex=token).hex  # ValueError for anything but a token
 
+    @staticmethod
+    def folder():
+        folder = Path(settings.PENDING_UPLOAD_DIR)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder
+
+    @classmethod
+    def sweep(cls):
+        """Remove the files of uploads never confirmed in time."""
+        expired = time.time() - cls.PENDING_SECONDS
+        for path in cls.folder().iterdir():
+            try:
+                if path.stat().st_mtime < expired:
+                    path.unlink()
+            except FileNotFoundError:
+                pass  # another process swept it first
+
     @classmethod
     def save(cls, kind, content):
+        cls.sweep()
         pending = cls(kind, uuid.uuid4().hex)
-        pending.path.write_bytes(content)
+        descriptor = os.open(pending.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(content)
         return pending
 
     @property
     def path(self):
-        return Path(tempfile.gettempdir()) / f"{self.kind}-{self.token}"
+        return self.folder() / f"{self.kind}-{self.token}"
 
     def read(self):
-        return self.path.read_bytes()  # OSError when expired or already used
+        """The file's bytes; OSError when it expired or was already used."""
+        if self.path.stat().st_mtime < time.time() - self.PENDING_SECONDS:
+            self.discard()
+            raise FileNotFoundError(self.path)
+        return self.path.read_bytes()
 
     def discard(self):
         self.path.unlink(missing_ok=True)
@@ -318,7 +349,12 @@ def dataset_bytes(dataset, fmt):
     """(bytes, content type) of `dataset` as xlsx or as csv in UTF-8 with a BOM (without
     it Excel reads UTF-8 CSV as the local code page)."""
     file_format = FORMATS[fmt]()
-    data = file_format.export_data(dataset)
+    # Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: it strips a leading "=" only (not + - @)
+    # and writes every cell through str() (an empty cell becomes "None").
+    escaped = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        escaped.append([formula_safe(cell) for cell in row])
+    data = file_format.export_data(escaped)
     if fmt == "csv":
         data = ("\ufeff" + data).encode("utf-8")
     return data, file_format.get_content_type()

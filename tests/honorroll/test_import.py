@@ -10,7 +10,6 @@ import csv
 import datetime
 import io
 import re
-import tempfile
 from decimal import Decimal
 
 import openpyxl
@@ -114,9 +113,9 @@ def draft(make_batch):
 
 
 @pytest.fixture(autouse=True)
-def _private_upload_dir(tmp_path, monkeypatch):
+def _private_upload_dir(tmp_path, settings):
     """Uploads waiting for confirmation go to this test's own directory."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    settings.PENDING_UPLOAD_DIR = tmp_path
     return tmp_path
 
 
@@ -436,7 +435,8 @@ def test_upload_preview_and_confirm_through_the_admin(manager_client, draft, tmp
     assert all("可以导入" in row["text"] for row in rows.values())
     assert summary(preview) == "共 5 行，其中 5 行可以导入。"
     assert ListEntry.objects.count() == 0
-    assert len(list(tmp_path.iterdir())) == 1  # the upload waits for confirmation
+    (waiting,) = tmp_path.iterdir()  # the upload waits for confirmation: real names, private
+    assert waiting.stat().st_mode & 0o777 == 0o600
 
     response = manager_client.post(import_url(draft), confirm_form(preview))
 
@@ -546,3 +546,24 @@ def test_a_long_sheet_previews_its_first_rows_and_every_bad_row(manager_client, 
     assert summary(preview) == "共 600 行，其中 599 行可以导入，1 行有错误。"
     assert "下表显示前 100 行和之后的错误行" in preview.content.decode()
     assert ListEntry.objects.count() == 0
+
+
+def test_an_upload_never_confirmed_is_removed_after_its_time(manager_client, draft, tmp_path):
+    import os
+    import time
+
+    from portal.spreadsheets import PendingUpload
+
+    preview = upload(manager_client, draft, xlsx_bytes(CLEAN_ROWS), "名单.xlsx")
+    (waiting,) = tmp_path.iterdir()
+    two_hours_ago = time.time() - PendingUpload.PENDING_SECONDS - 1
+    os.utime(waiting, (two_hours_ago, two_hours_ago))
+    late = manager_client.post(import_url(draft), confirm_form(preview))
+    assert any("导入已失效" in message for message in flash(late))
+    assert draft.entries.count() == 0 and not list(tmp_path.iterdir())
+    # Left behind by an abandoned preview: swept by the next upload.
+    upload(manager_client, draft, xlsx_bytes(CLEAN_ROWS), "名单.xlsx")
+    (older,) = tmp_path.iterdir()
+    os.utime(older, (two_hours_ago, two_hours_ago))
+    upload(manager_client, draft, xlsx_bytes(CLEAN_ROWS), "名单.xlsx")
+    assert len(list(tmp_path.iterdir())) == 1 and not older.exists()

@@ -11,7 +11,6 @@ import datetime
 import html
 import io
 import re
-import tempfile
 import uuid
 from decimal import Decimal
 
@@ -159,9 +158,9 @@ def assert_preview_error(response, sheet_row, *messages):
 
 
 @pytest.fixture(autouse=True)
-def _private_upload_dir(tmp_path, monkeypatch):
+def _private_upload_dir(tmp_path, settings):
     """Uploads waiting for confirmation go to this test's own directory."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    settings.PENDING_UPLOAD_DIR = tmp_path
     return tmp_path
 
 
@@ -912,3 +911,18 @@ def test_rows_after_a_blank_line_are_named_by_their_excel_row(editor_client, ind
     rows = [case_row("第二行案例"), {}, case_row("第四行案例", 案由="不存在的纠纷")]
     preview = upload(editor_client, xlsx_upload(rows))
     assert_preview_error(preview, 4, "案由“不存在的纠纷”不存在")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_title_that_reads_as_a_formula_is_exported_as_text(editor_client, index, fmt):
+    case = TypicalCasePage.objects.order_by("pk").first()
+    TypicalCasePage.objects.filter(pk=case.pk).update(title='=HYPERLINK("http://evil.example/","点击查看")')
+    other = TypicalCasePage.objects.exclude(pk=case.pk).order_by("pk").first()
+    TypicalCasePage.objects.filter(pk=other.pk).update(title="-2+3 借款纠纷")
+    response = editor_client.get(EXPORT_URL, {"format": fmt})
+    titles = [row[0] for row in exported_rows(response, fmt)[1:]]
+    assert '\'=HYPERLINK("http://evil.example/","点击查看")' in titles
+    assert "'-2+3 借款纠纷" in titles
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
