@@ -11,7 +11,9 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=ci-deploy-check-$$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n') \
 	ALLOWED_HOSTS=www.qthzy.example \
 	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
-	DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal
+	DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal \
+	FIELD_HASH_KEY=$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n' | head -c 43)= \
+	REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_HOST=smtp.qthzy.example
 
 .PHONY: run test bench fuzz lint system-run system-test clean
 

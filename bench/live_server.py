@@ -8,8 +8,10 @@ deployment's database runs in a subprocess with the deployment's environment
 (`Deployment.django`), so a test process configured with the test settings can use it.
 """
 
+import base64
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -50,11 +52,15 @@ def production_env(workdir, database_url=None):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        FIELD_HASH_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),
         PRIVATE_MEDIA_ROOT=str(workdir / "private"),
         CACHE_DIR=str(workdir / "cache"),
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        # The per-client counters (portal/throttle.py): the Redis started with the database
+        # (scripts/with-postgres.sh); a local one otherwise.
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
         LOG_LEVEL="WARNING",
         DATABASE_CONN_MAX_AGE="60",
     )
@@ -257,13 +263,27 @@ def open_application_form(base, path="/apply/certificate/"):
     return csrf_token(requests.get(f"{base}{path}", headers=PROXY_HEADERS, timeout=300))
 
 
+# Each application comes from its own visitor (an address of the benchmarking range
+# 198.18.0.0/15, as the proxy would forward it): the portal limits submissions per client.
+_VISITORS = itertools.count(1)
+
+
+def visitor_address():
+    number = next(_VISITORS)
+    return f"198.18.{number // 250 % 250}.{number % 250 + 1}"
+
+
 def post_application(base, token, data, files, path="/apply/certificate/"):
-    """Post the form with its files ([(name, bytes), ...]); returns the response."""
+    """Post the form with its files ([(name, bytes), ...]) as a new visitor; returns the response."""
     return requests.post(
         f"{base}{path}",
         data={"csrfmiddlewaretoken": token, **data},
         files=[("evidence", (name, content, "application/pdf")) for name, content in files],
-        headers={**proxied_headers(base, path), "Cookie": f"csrftoken={token}"},
+        headers={
+            **proxied_headers(base, path),
+            "Cookie": f"csrftoken={token}",
+            "X-Forwarded-For": visitor_address(),
+        },
         timeout=300,
     )
 

@@ -19,7 +19,14 @@ from intake.models import (
 from intake.parties import IDENTITY_CONSENT_TEXT, LIST_CONSENT_TEXT, clean_performing_party, is_blank_name
 from intake.uploads import AuthorizationField, EvidenceField
 from portal import crypto
-from portal.identifiers import IdentifierError, parse_case_number, validate_credit_code, validate_resident_id
+from portal.identifiers import (
+    FORMULA_NAME_MESSAGE,
+    IdentifierError,
+    parse_case_number,
+    reads_as_formula,
+    validate_credit_code,
+    validate_resident_id,
+)
 from portal.models import CauseOfAction, Court
 from portal.validators import CaseNumberField, MobileField, court_mismatch
 
@@ -211,6 +218,10 @@ class CertificateApplicationForm(forms.Form):
         for field in ("plaintiff_name", "defendant_name", "applicant_name"):
             if field in data and is_blank_name(data[field]):
                 self.add_error(field, "请填写名称。")
+        for field in ("plaintiff_name", "defendant_name", "applicant_name", "performer_name", "handler_name"):
+            # Names reach the agencies' spreadsheets: one that reads as a formula is refused.
+            if reads_as_formula((data.get(field) or "").strip()):
+                self.add_error(field, FORMULA_NAME_MESSAGE)
         clean_performing_party(self, data)
         if not self.errors and case_number and data.get("id_number"):
             # One query: usually no row, at most the one pending application of this case.

@@ -9,10 +9,17 @@ from intake.documents import certificate_pdf, fee_decision_pdf
 from intake.forms import CertificateApplicationForm, FeeReductionApplicationForm
 from intake.models import Application, ApplicationEvent, ApplicationKind, FeePolicySettings, expected_fee
 from intake.services import receipt_again, submit_application
-from portal.throttle import FailureThrottle
+from portal.throttle import FailureThrottle, SubmissionLimit
 
 # 10 failed look-ups per client per 15 minutes.
 STATUS_THROTTLE = FailureThrottle("intake-status", attempts=10, window=15 * 60)
+# Accepted applications per client: 5 an hour; evidence stored: 100 MB a day.
+SUBMISSIONS = SubmissionLimit("intake-submissions", count=5, window=3600)
+UPLOADS = SubmissionLimit("intake-upload-bytes", count=None, window=24 * 3600, max_bytes=100 * 1024 * 1024)
+REFUSED = {
+    "count": "同一网络地址提交申请过于频繁，请 1 小时后再试。如确有多件案件需要申请，请拨打 12368 联系法院。",
+    "bytes": "今天从同一网络地址上传的材料已超过 100MB，请明天再试，或到法院诉讼服务中心现场提交。",
+}
 
 
 PAGES = {
@@ -32,6 +39,13 @@ PAGES = {
 def _apply(request, form_class):
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
+        incoming = sum(upload.size for _name, uploads in request.FILES.lists() for upload in uploads)
+        refused = SUBMISSIONS.refused(request) or UPLOADS.refused(request, incoming)
+        if refused:
+            # Nothing is stored; what was typed is shown again (files must be chosen again).
+            form.full_clean()
+            form.add_error(None, REFUSED[refused])
+            return render(request, "intake/apply.html", {"form": form, **PAGES[form_class.kind]}, status=429)
         if form.is_valid():
             application = form.resubmission_of
             again = application is not None
@@ -39,6 +53,8 @@ def _apply(request, form_class):
                 access_code = receipt_again(application)
             else:
                 application, access_code = submit_application(form.cleaned_data, form_class.kind)
+            SUBMISSIONS.accepted(request)
+            UPLOADS.accepted(request, 0 if again else incoming)
             # Shown once, in this response; the stored copy is encrypted and erased once sent.
             return render(
                 request,

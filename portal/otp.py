@@ -4,7 +4,7 @@ Superusers and members of the groups in settings.STAFF_OTP_GROUPS (立案审查 
 applicants, 名单管理 the real names on the list) sign in with their password and then,
 once per session, with a 6-digit code from an authenticator app on their phone.
 `StaffSecondFactorMiddleware` sends such a user whose session is not OTP-verified from
-any admin page (/admin/, /django-admin/) to the second-factor page: the verify form when
+any admin page (/admin/) to the second-factor page: the verify form when
 the user has a confirmed TOTP device, else the enrollment page (QR code of the otpauth://
 URI plus the key in base32 for manual entry, confirmed with a first code) — within
 STAFF_OTP_ENROLLMENT_DAYS of the account's creation or of a reset only. The codes are
@@ -28,6 +28,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -37,7 +38,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
+from portal.clients import client_ip
 from portal.throttle import FailureThrottle
 
 logger = logging.getLogger(__name__)
@@ -49,6 +52,7 @@ LOCKED_MESSAGE = "验证码错误次数过多，两步验证已暂时锁定，�
 WRONG_CODE_MESSAGE = "验证码不正确，请输入手机验证器当前显示的 6 位数字。"
 BACKOFF_MESSAGE = "尝试过于频繁，请稍候几秒，待验证器显示新的验证码后再试。"
 DEVICE_NAME = "手机验证器"
+ENROLLMENT_KEY = "staff_otp_enrollment_key"
 
 # Admin views an unverified user may still reach: signing in and out, password reset,
 # the icon sprite and translation catalogue the admin pages load, and this module's pages.
@@ -57,9 +61,6 @@ EXEMPT_VIEW_NAMES = {
     "wagtailadmin_logout",
     "wagtailadmin_sprite",
     "wagtailadmin_javascript_catalog",
-    "admin:login",
-    "admin:logout",
-    "admin:jsi18n",
     "staff_otp_verify",
     "staff_otp_enroll",
 }
@@ -86,7 +87,7 @@ def confirmed_devices(user):
 
 
 def _admin_prefixes():
-    return (reverse("wagtailadmin_home"), reverse("admin:index"))
+    return (reverse("wagtailadmin_home"),)
 
 
 def second_factor_url(user, next_path):
@@ -151,14 +152,15 @@ def _next_url(request):
     return reverse("wagtailadmin_home")
 
 
-def _check_code(request, form, devices):
+def _check_code(request, form, devices, key=None):
     """The device among `devices` that accepts the form's code, or None with the reason
     added to the form. Wrong codes count towards the per-account lock and are logged
-    (account and address, never the code)."""
+    (account and address, never the code). `key`: the secret shown to this session, for
+    the device being enrolled."""
     user = request.user
     scope = str(user.pk)
     valid = form.is_valid()
-    if OTP_THROTTLE.blocked(None, scope):
+    if OTP_THROTTLE.blocked(request, scope):
         form.add_error(None, LOCKED_MESSAGE)
         return None
     if not valid:
@@ -171,12 +173,13 @@ def _check_code(request, form, devices):
     with transaction.atomic():
         for device in candidates:
             locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+            if key:
+                locked.key = key
             if locked.verify_token(form.cleaned_data["token"]):
-                OTP_THROTTLE.reset(None, scope)
                 return locked
-    OTP_THROTTLE.failed(None, scope)
-    address = request.META.get("REMOTE_ADDR", "")
-    if OTP_THROTTLE.blocked(None, scope):
+    OTP_THROTTLE.failed(request, scope)
+    address = client_ip(request)
+    if OTP_THROTTLE.blocked(request, scope):
         logger.warning("Staff second factor locked: account %r from %s", user.get_username(), address)
         form.add_error(None, LOCKED_MESSAGE)
     else:
@@ -247,7 +250,7 @@ def enroll_view(request):
         logger.warning(
             "Staff second factor enrollment refused (window closed): account %r from %s",
             user.get_username(),
-            request.META.get("REMOTE_ADDR", ""),
+            client_ip(request),
         )
         return TemplateResponse(
             request,
@@ -255,20 +258,27 @@ def enroll_view(request):
             {"username": user.get_username(), "days": settings.STAFF_OTP_ENROLLMENT_DAYS},
             status=403,
         )
+    # A fresh secret for every enrolment page shown, kept in this session only until it is
+    # confirmed: a secret seen by someone else (who opened the page first with the password)
+    # is never the one bound.
+    key = request.session.get(ENROLLMENT_KEY) if request.method == "POST" else None
+    if not key:
+        key = request.session[ENROLLMENT_KEY] = random_hex(20)
     form = TokenForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and (confirmed := _check_code(request, form, [device])):
+    if request.method == "POST" and (confirmed := _check_code(request, form, [device], key=key)):
         confirmed.confirmed = True
-        confirmed.save(update_fields=["confirmed"])
+        confirmed.save(update_fields=["key", "confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        request.session.pop(ENROLLMENT_KEY, None)
         django_otp.login(request, confirmed)
         logger.warning(
-            "Staff second factor enrolled: account %r from %s",
-            user.get_username(),
-            request.META.get("REMOTE_ADDR", ""),
+            "Staff second factor enrolled: account %r from %s", user.get_username(), client_ip(request)
         )
+        _tell_account(request, user)
         return redirect(_next_url(request))
-    secret = b32encode(device.bin_key).decode()
-    qr = segno.make(device.config_url, error="m")
+    shown = TOTPDevice(user=user, name=DEVICE_NAME, key=key, digits=device.digits, step=device.step)
+    secret = b32encode(shown.bin_key).decode()
+    qr = segno.make(shown.config_url, error="m")
     return _render(
         request,
         "portal/otp/enroll.html",
@@ -281,3 +291,20 @@ def enroll_view(request):
         digits=device.digits,
         step=device.step,
     )
+
+
+def _tell_account(request, user):
+    """Mail the account that a phone was bound to it: if it was not its owner, they know."""
+    if not user.email:
+        return
+    when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    body = (
+        f"{user.get_full_name() or user.get_username()}：\n\n"
+        f"您的后台账号 {user.get_username()} 已于 {when} 绑定手机验证器"
+        f"（来自地址 {client_ip(request)}）。今后登录后台须输入该验证器显示的验证码。\n\n"
+        "如非本人操作，说明您的密码可能已泄露：请立即联系系统管理员重置两步验证并修改密码。\n"
+    )
+    try:
+        send_mail("后台账号已绑定手机验证器", body, None, [user.email])
+    except Exception:
+        logger.exception("Could not mail account %r about its new second-factor device", user.get_username())

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -7,10 +6,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from intake import fee_views
 from intake import verification as intake_verification
-from portal import otp, views
+from portal import otp, signin, views
 
+# No Django admin site: staff work in Wagtail's admin, the one sign-in page (a second login
+# for superusers was a second door to guard); lock-outs are reset with `manage.py axes_reset`,
+# lost phones with `manage.py reset_staff_otp`.
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
     # The staff second factor (portal/otp.py), before the admin's catch-all.
     path("admin/second-factor/", otp.verify_view, name="staff_otp_verify"),
     path("admin/second-factor/setup/", otp.enroll_view, name="staff_otp_enroll"),
@@ -21,6 +22,8 @@ urlpatterns = [
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         views.page_password,
     ),
+    # Wagtail's front-end login: not a second sign-in form, a way to the staff one.
+    path("_util/login/", signin.frontend_login),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.health, name="health"),
     path("apply/", include("intake.urls")),

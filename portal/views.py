@@ -10,6 +10,10 @@ from wagtail import views as wagtail_views
 from wagtail.documents.views import serve as wagtail_document_views
 
 from portal import caching
+from portal.throttle import FailureThrottle
+
+# Wrong passwords for protected pages and documents, per client: 10 in 15 minutes.
+PASSWORD_THROTTLE = FailureThrottle("view-restriction-password", attempts=10, window=15 * 60)
 
 
 def page_not_found(request, exception=None):
@@ -50,10 +54,15 @@ def _local_return_url(view):
     to `redirect()`, which takes a value without "/" or "." for a URL name: a tampered
     value such as "abc" then fails with NoReverseMatch (a 500), and an off-site one goes to
     LOGIN_REDIRECT_URL, a page this site does not have. Anything but a path on this site
-    becomes the home page; a missing value still gets the form's own error."""
+    becomes the home page; a missing value still gets the form's own error. Wrong
+    passwords are counted per client (PASSWORD_THROTTLE): guessing is refused after 10."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and PASSWORD_THROTTLE.blocked(request):
+            return HttpResponse(
+                "密码错误次数过多，请 15 分钟后再试。", status=429, content_type="text/plain; charset=utf-8"
+            )
         if request.method == "POST" and request.POST.get("return_url"):
             url = request.POST["return_url"]
             if not (
@@ -62,7 +71,11 @@ def _local_return_url(view):
             ):
                 request.POST = request.POST.copy()
                 request.POST["return_url"] = "/"
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if request.method == "POST" and response.status_code == 200:
+            # The form again: a wrong (or missing) password.
+            PASSWORD_THROTTLE.failed(request)
+        return response
 
     return wrapped
 

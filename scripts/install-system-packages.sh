@@ -14,7 +14,7 @@ if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
   packages+=(python3-venv)
 fi
 if [ "${1:-run}" = "test" ]; then
-  packages+=(postgresql-15 chromium nodejs npm nginx libnginx-mod-http-cache-purge wrk)
+  packages+=(postgresql-15 redis-server chromium nodejs npm nginx libnginx-mod-http-cache-purge wrk)
 fi
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run a command against a private PostgreSQL cluster: initdb into a temp dir, start it on
 # a free loopback port, export DATABASE_URL, run the command, stop and remove the cluster.
+# A private Redis beside it (REDIS_URL): production settings count per-client limits there.
 #   scripts/with-postgres.sh .venv/bin/python -m pytest -m postgres
 set -euo pipefail
 
@@ -26,6 +27,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 cleanup() {
+  [ -f "$workdir/redis.pid" ] && kill "$(cat "$workdir/redis.pid")" >/dev/null 2>&1 || true
   "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$workdir/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$workdir"
 }
@@ -39,5 +41,14 @@ trap cleanup EXIT
 
 echo "with-postgres: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 export DATABASE_URL="postgres://portal@127.0.0.1:$port/postgres"
+
+if command -v redis-server >/dev/null; then
+  redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no --daemonize yes \
+    --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log" --dir "$workdir" >/dev/null
+  for _ in $(seq 50); do [ -f "$workdir/redis.pid" ] && break; sleep 0.1; done
+  export REDIS_URL="redis://127.0.0.1:$redis_port/0"
+  echo "with-postgres: Redis on 127.0.0.1:$redis_port"
+fi
 export PORTAL_REQUIRE_POSTGRES=1  # postgres-marked tests fail, not skip, if this is ignored
 "$@"

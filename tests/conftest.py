@@ -22,6 +22,15 @@ def _postgres_only(request):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_client_counters():
+    """Every test starts with no per-client counts (portal/throttle.py): account ids and the
+    test client's address repeat from test to test."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+
+
 @pytest.fixture
 def home_page(db):
     return Site.objects.get(is_default_site=True).root_page.specific

@@ -28,6 +28,14 @@ def totp_code(device, steps_ahead=0):
     return f"{totp.token():0{device.digits}d}"
 
 
+def enrollment_code(client):
+    """The code an authenticator shows for the secret on this session's enrolment page
+    (portal/otp.py keeps it in the session until confirmed; no device holds it yet)."""
+    from portal.otp import ENROLLMENT_KEY
+
+    return totp_code(TOTPDevice(key=client.session[ENROLLMENT_KEY]))
+
+
 def unused_code(device):
     """A code the device has not accepted yet: the current step's, or the next one's when
     the current one was just used (a second sign-in within the same 30 seconds)."""

@@ -79,6 +79,7 @@ class LoopbackProxy:
             "LISTEN_TLS": "",
             "TLS_CERTIFICATE": "",
             "TLS_CERTIFICATE_KEY": "",
+            "PLAIN_HTTP": "",  # no TLS here: the forwarded protocol says https
             "FORWARDED_PROTO": "https",
             "APP_SERVER": app_server,
             "STATIC_ROOT": str(Path(static_root).resolve()),

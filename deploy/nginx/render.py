@@ -21,6 +21,8 @@ PRODUCTION = {
     "LISTEN_TLS": "443 ssl http2",
     "TLS_CERTIFICATE": None,  # required in production: the certificate chain (PEM)
     "TLS_CERTIFICATE_KEY": None,  # required in production: its private key
+    # Port 80 answers with a redirect to https only.
+    "PLAIN_HTTP": 'if ($scheme = "http") { return 301 https://$host$request_uri; }',
     # Behind TLS here: what Django's SECURE_PROXY_SSL_HEADER reads (port 80 says http and
     # is redirected to https by the application).
     "FORWARDED_PROTO": "$scheme",

@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    # Staff sign-in lock-out in Django's `authenticate` itself: every login form counts.
+    "axes",
+    # Per-client limits on the public forms (portal/throttle.py); its checks refuse a cache
+    # that cannot count atomically across processes.
+    "django_ratelimit",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -84,6 +89,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Staff sessions: 30 minutes idle, 12 hours at most (portal/sessions.py).
+    "portal.sessions.StaffSessionMiddleware",
+    # Last: turns a locked-out sign-in into the lock-out page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: a locked-out account or client is refused before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -183,11 +198,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Email: console in development; SMTP in production when EMAIL_HOST is set.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -276,6 +290,46 @@ if FRONTEND_CACHE_PURGE_URL:
     }
 
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.forms.StaffLoginForm"
+# One sign-in page for staff: Wagtail's front-end login (/_util/login/, for pages restricted
+# to logged-in users) sends there too (portal/urls.py).
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL = "/admin/login/"
+# Staff avatars come from the account, never from gravatar.com: the intranet calls out to nobody.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# The client behind the reverse proxy (portal/clients.py): how many proxies in front of the
+# application append to X-Forwarded-For. 0 = none (REMOTE_ADDR is the client); production
+# behind the shipped nginx: 1. Never more than really are there: each one more lets a
+# client choose the address it is counted under.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Staff sign-in (django-axes, in `authenticate`: /admin/login/ and any other form that signs
+# in): 5 failures for an account, or from one client address, within 15 minutes lock it for
+# 15 minutes, whatever the password; failures, lock-outs and sign-ins are logged (with the
+# address, never the password) and kept in the database (axes' access logs).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.signin.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ADMIN = False
+# The log names the account and the address tried (what a security review reads); the
+# password, never.
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# Per-client limits on the public forms (django-ratelimit, portal/throttle.py): counters in
+# the "ratelimit" cache, which must increment atomically and be shared by every process
+# (Redis in production: REDIS_URL); the client address from portal/clients.py.
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "portal.clients.client_ip"
+
+# Staff sessions (portal/sessions.py): signed out after 30 minutes without a request and 12
+# hours after signing in, whatever the activity (ASVS 3.3.2); the second factor is asked
+# again with the password.
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
+STAFF_SESSION_MAX_SECONDS = 12 * 3600
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS
 
 # Second factor (portal/otp.py): superusers and these groups, who see applicants' data,
 # confirm each admin session with a TOTP code from a phone app after the password.
@@ -292,8 +346,14 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Intake: applicants' ID and phone numbers are encrypted at rest (portal/crypto.py).
 # Comma-separated Fernet keys, newest first; production.py refuses to start without them.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+# The key of the lookup hashes (access codes, ID and phone numbers): separate from the
+# encryption keys and never rotated (portal/crypto.py; `manage.py field_hash_key`).
+FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
+
 # Evidence files live outside MEDIA_ROOT and are served only to authorised staff.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+# Spreadsheets waiting between an import's preview and its confirmation (real names): private.
+PENDING_UPLOAD_DIR = PRIVATE_MEDIA_ROOT / "pending-imports"
 # How applicants are told their tracking number and code: a dotted path to a notifier.
 # The subset font PDF documents use first (built by `manage.py build_document_font`).
 DOCUMENT_FONT = Path(os.environ.get("DOCUMENT_FONT", BASE_DIR / "var" / "fonts" / "court-serif-sc.otf"))

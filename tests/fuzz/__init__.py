@@ -44,10 +44,10 @@ test_api.py
   the query string, bad If-None-Match, bad Host, page/page_size, bad ids, other methods.
 
 test_auth.py (POST forms)
-- /admin/login/ (staff sign-in, throttled), /django-admin/login/, /_util/login/,
+- /admin/login/ (staff sign-in, locked out by django-axes), /_util/login/ (leads there),
   /admin/password_reset/, /_util/authenticate_with_password/<r>/<page>/,
   /documents/authenticate_with_password/<r>/ — usernames, passwords, emails, return
   URLs and `next` (open redirects), other encodings.
 
-Not fuzzed here: the staff-only admin views behind the sign-in (/admin/…, /django-admin/…).
+Not fuzzed here: the staff-only admin views behind the sign-in (/admin/…).
 """

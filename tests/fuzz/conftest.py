@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -249,6 +249,7 @@ class example_state:
     def __enter__(self):
         if self.clear_cache:
             cache.clear()
+            caches["ratelimit"].clear()
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         return self

@@ -78,12 +78,8 @@ def test_staff_login(fuzz_client, world):
     fuzz_form(fuzz_client, "/admin/login/", {"username": USERNAMES, "password": PASSWORDS})
 
 
-def test_django_admin_login(fuzz_client, world):
-    fuzz_form(fuzz_client, "/django-admin/login/", {"username": USERNAMES, "password": PASSWORDS})
-
-
 def test_frontend_login(fuzz_client, world):
-    """/_util/login/: Wagtail's sign-in for private pages."""
+    """/_util/login/: Wagtail's sign-in for private pages, now a way to the staff one."""
     fuzz_form(fuzz_client, "/_util/login/", {"username": USERNAMES, "password": PASSWORDS})
 
 

@@ -5,6 +5,7 @@ import os
 import re
 
 from django.core import mail
+from django.test import RequestFactory
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -299,10 +300,8 @@ def status_request(draw, world):
     return method, encoding, fields, throttled
 
 
-class ClientAddress:
-    """What a FailureThrottle reads of a request: the test client's address."""
-
-    META = {"REMOTE_ADDR": "127.0.0.1"}
+# What a FailureThrottle reads of a request: the test client's address.
+ClientAddress = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
 
 
 def exhaust_throttle(throttle):

