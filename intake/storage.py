@@ -58,7 +58,11 @@ def stage(field, upload):
     storage = field.storage
     name = storage.get_available_name(field.generate_filename(None, upload.name), field.max_length)
     folder = Path(storage.path(name)).parent
-    folder.mkdir(parents=True, exist_ok=True)
+    # Every new level with the storage's folder mode (0700 for private files), as its save() does.
+    mode = storage.directory_permissions_mode or 0o777
+    for level in reversed([folder, *folder.parents]):
+        if not level.exists():
+            level.mkdir(mode=mode, exist_ok=True)
     mode = storage.file_permissions_mode
     while True:
         final = storage.path(name)

@@ -1,6 +1,6 @@
 """Storage for private files (applicants' evidence, objection attachments): under
 PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, with no public URL; only staff-only views that
-check permissions serve them."""
+check permissions serve them. Files 0600, folders 0700."""
 
 import os
 
@@ -18,6 +18,16 @@ class PrivateStorage(FileSystemStorage):
     @property
     def location(self):
         return os.path.abspath(self.base_location)
+
+    # Readable by the application's account only (not 0644 like public media): evidence
+    # holds ID cards and bank records.
+    @property
+    def file_permissions_mode(self):
+        return 0o600
+
+    @property
+    def directory_permissions_mode(self):
+        return 0o700
 
     def url(self, name):
         raise ValueError("Private files have no public URL.")

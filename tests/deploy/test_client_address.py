@@ -87,7 +87,9 @@ def test_nginx_limits_posts_to_the_forms_per_visitor(visitor):
     """limit_req in the shipped config: a burst of posts to /apply/ from one address is cut
     off with 429 by nginx itself; another visitor still reaches the application."""
     flooder, applicant = visitor("127.0.0.2"), visitor("127.0.0.3")
-    answers = [flooder.post(flooder.base + "/apply/status/", data={}, timeout=30).status_code for _ in range(15)]
+    answers = [
+        flooder.post(flooder.base + "/apply/status/", data={}, timeout=30).status_code for _ in range(15)
+    ]
     assert 429 in answers and answers[0] != 429
     assert applicant.post(applicant.base + "/apply/status/", data={}, timeout=30).status_code != 429
     # Reading the forms is not counted.
@@ -97,7 +99,9 @@ def test_nginx_limits_posts_to_the_forms_per_visitor(visitor):
 def test_production_config_redirects_plain_http_and_speaks_modern_tls():
     from deploy.nginx.render import render
 
-    text = render({"SERVER_NAME": "www.qthzy.example", "TLS_CERTIFICATE": "/c.pem", "TLS_CERTIFICATE_KEY": "/k.pem"})
+    text = render(
+        {"SERVER_NAME": "www.qthzy.example", "TLS_CERTIFICATE": "/c.pem", "TLS_CERTIFICATE_KEY": "/k.pem"}
+    )
     assert 'if ($scheme = "http") { return 301 https://$host$request_uri; }' in text
     assert "ssl_protocols TLSv1.2 TLSv1.3;" in text
     media = text[text.index("location /media/ {") :]

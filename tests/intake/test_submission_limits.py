@@ -2,6 +2,8 @@
 accepted applications an hour and 100 MB of evidence a day from one address; beyond that a
 clear Chinese message, nothing stored, and other visitors are not affected."""
 
+from pathlib import Path
+
 import pytest
 
 from intake.models import Application, EvidenceFile
@@ -40,3 +42,10 @@ def test_the_evidence_a_client_may_store_in_a_day_is_capped(client, monkeypatch)
     assert refused.status_code == 429 and "上传的材料已超过" in refused.content.decode()
     assert Application.objects.count() == 3 and EvidenceFile.objects.count() == 3
     assert client.post(APPLY, application(4, evidence=[receipt()]), REMOTE_ADDR="10.9.8.7").status_code == 200
+
+
+def test_evidence_files_are_readable_by_the_application_only(client):
+    client.post(APPLY, application(0))
+    stored = Path(EvidenceFile.objects.get().file.path)
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert stored.parent.stat().st_mode & 0o777 == 0o700

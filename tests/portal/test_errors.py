@@ -105,3 +105,21 @@ def test_password_forms_keep_a_tampered_return_url_on_the_site(home_page, return
         # A wrong password changes nothing: the form again, with a Chinese message.
         response = Client().post(url, {"password": "wrong", "return_url": return_url})
         assert response.status_code == 200 and "密码错误" in response.content.decode()
+
+
+def test_guessing_a_page_password_is_cut_off_after_ten_tries(home_page):
+    """Password-protected pages were open to unlimited guessing: 10 wrong passwords from one
+    client in 15 minutes, then even the right one is refused for the rest of the window."""
+    from wagtail.models import BaseViewRestriction, PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=home_page, restriction_type=BaseViewRestriction.PASSWORD, password="s3cret-pass"
+    )
+    url = f"/_util/authenticate_with_password/{restriction.pk}/{home_page.pk}/"
+    guesser = Client()
+    for _ in range(10):
+        assert guesser.post(url, {"password": "guess", "return_url": "/"}).status_code == 200
+    refused = guesser.post(url, {"password": "s3cret-pass", "return_url": "/"})
+    assert refused.status_code == 429 and "密码错误次数过多" in refused.content.decode()
+    other = Client(REMOTE_ADDR="10.0.0.8").post(url, {"password": "s3cret-pass", "return_url": "/"})
+    assert other.status_code == 302
