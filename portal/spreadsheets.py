@@ -48,6 +48,26 @@ def file_extension(filename):
     return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
 
+# Caps checked before and while parsing: a small xlsx (a zip) can expand to gigabytes of
+# XML or hundreds of thousands of rows and hold a worker. The list's largest imports are a
+# court's whole list (tens of thousands of rows); anything beyond is split into batches.
+MAX_ROWS = 100_000
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+TOO_MANY_ROWS = f"表格超过 {MAX_ROWS:,} 行，请分批导入。"
+
+
+def _check_xlsx_size(content):
+    import io
+    import zipfile
+
+    try:
+        members = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except zipfile.BadZipFile:
+        raise SheetError("无法读取该文件：文件已损坏或不是有效的 xlsx/csv 表格。") from None
+    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+        raise SheetError("该 xlsx 文件解压后过大，无法导入，请删除多余的工作表、图片或格式后分批导入。")
+
+
 def read_dataset(content, filename, *, columns, required):
     """The first sheet of an xlsx or csv file as a Dataset with trimmed headers.
 
@@ -66,8 +86,11 @@ def read_dataset(content, filename, *, columns, required):
                 text = content.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = content.decode("gb18030")
+            if text.count("\n") > MAX_ROWS + 1:
+                raise SheetError(TOO_MANY_ROWS)
             dataset = CSV().create_dataset(text)
         else:
+            _check_xlsx_size(content)
             dataset = _read_xlsx(content)
     except SheetError:
         raise
@@ -110,6 +133,8 @@ def _read_xlsx(content):
         dataset = tablib.Dataset(headers=headers)
         width = len(headers)
         for values in rows:
+            if dataset.height >= MAX_ROWS:
+                raise SheetError(TOO_MANY_ROWS)
             if len(values) != width:
                 # A stray value right of the last column, or a short row: pad or cut,
                 # but never drop a value silently.
