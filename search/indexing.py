@@ -1,7 +1,8 @@
 """Keeping the embedded index in step with publication.
 
-Wagtail's publish / unpublish / move signals and the page models' post_delete schedule an
-update for after the transaction commits; saving a draft changes nothing. A page that is
+Wagtail's publish / unpublish / move signals, the page models' post_delete and any change
+of a page's view restrictions (private / public again, for the page and everything below
+it) schedule an update for after the transaction commits; saving a draft changes nothing. A page that is
 not live, or not public, has no entry, so it is never found.
 """
 
@@ -9,7 +10,7 @@ import multiprocessing
 import os
 
 from django.db import connection, transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from search import segment, sync
@@ -316,7 +317,29 @@ def _moved(sender, instance, **kwargs):
     sync.enqueue(existing)
 
 
+def _restriction_changed(sender, instance, **kwargs):
+    """A page made private (or public again) takes its subtree out of (or back into) both
+    indexes: the embedded one after the commit, the engine through the outbox."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:  # the page itself is being deleted: its own signal handles it
+        return
+    ids = list(
+        Page.objects.descendant_of(page, inclusive=True).type(*indexed_models()).values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: [update_page(page_id) for page_id in ids], robust=True)
+        sync.enqueue(ids)
+
+
 def connect():
+    from wagtail.models import PageViewRestriction
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _restriction_changed, sender=PageViewRestriction, dispatch_uid=f"search-restriction-{signal}"
+        )
     for model in indexed_models():
         page_published.connect(_published, sender=model, dispatch_uid=f"search-published-{model.__name__}")
         page_unpublished.connect(

@@ -30,3 +30,23 @@ def test_publish_makes_a_new_case_findable(fresh_backend, django_capture_on_comm
     found = run(backend, "鹦鹉螺")
     assert titles(found) == ["周某某诉吴某赡养纠纷案（鹦鹉螺）"]
     assert "<mark>鹦鹉螺</mark>" in found.hits[0].title_html
+
+
+def test_a_page_made_private_leaves_the_results_and_comes_back_when_public(
+    fresh_backend, django_capture_on_commit_callbacks
+):
+    from wagtail.models import BaseViewRestriction, PageViewRestriction
+
+    backend = fresh_backend
+    page = TypicalCasePage.objects.get(title=DIVORCE)
+    before = run(backend, "离婚")
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=page.get_parent(), restriction_type=BaseViewRestriction.PASSWORD, password="s3cret-pass"
+        )
+    hidden = run(backend, "离婚")
+    assert DIVORCE not in titles(hidden) and hidden.total < before.total  # not counted either
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    again = run(backend, "离婚")
+    assert DIVORCE in titles(again) and again.total == before.total
