@@ -324,13 +324,13 @@ def recipient_keys_view(request, pk):
     new_key = None
     if request.method == "POST":
         if request.POST.get("action") == "issue":
-            _row, new_key = AgencyApiKey.issue(recipient)
+            _row, new_key = AgencyApiKey.issue(recipient, issued_by=request.user)
             messages.success(request, "已生成新密钥。密钥只显示这一次，请立即交给接收单位。")
         elif request.POST.get("action") == "revoke":
             key = get_object_or_404(AgencyApiKey, pk=form_id(request.POST.get("key")), recipient=recipient)
             if key.revoked_at is None:
-                key.revoked_at = timezone.now()
-                key.save(update_fields=["revoked_at"])
+                key.revoked_at, key.revoked_by = timezone.now(), request.user
+                key.save(update_fields=["revoked_at", "revoked_by"])
             messages.success(request, f"密钥 {key.prefix}… 已吊销。")
             return redirect("honorroll_recipient_keys", pk=recipient.pk)
     keys = recipient.api_keys.annotate(

@@ -20,6 +20,7 @@ from intake.admin_confirm import confirm_certificate, confirm_fee_decision, conf
 from intake.forms import MoneyField
 from intake.models import (
     Application,
+    ApplicationEvent,
     ApplicationKind,
     ConfirmationMethod,
     DocumentType,
@@ -164,6 +165,9 @@ def _reviewers():
 
 def review_view(request, pk):
     application = _application_for(request, pk)
+    if request.method == "GET":
+        # Who opened an applicant's file, and when (audit trail; the page shows phone and evidence).
+        application.record(ApplicationEvent.Action.VIEWED, request.user)
     context = {
         "application": application,
         "events": application.events.select_related("actor"),
@@ -253,6 +257,7 @@ def document_pdf_view(request, pk):
         document, render_pdf = getattr(application, "certificate", None), certificate_pdf
     if document is None:
         raise Http404
+    application.record(ApplicationEvent.Action.DOWNLOADED, request.user, document.serial)
     response = HttpResponse(render_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.serial}.pdf"'
     return response
@@ -261,7 +266,8 @@ def document_pdf_view(request, pk):
 def evidence_view(request, pk):
     """Evidence is served only here, to staff who may act on the application."""
     evidence = get_object_or_404(EvidenceFile.objects.select_related("application"), pk=pk)
-    _application_for(request, evidence.application_id)
+    application = _application_for(request, evidence.application_id)
+    application.record(ApplicationEvent.Action.VIEWED_EVIDENCE, request.user, evidence.original_name)
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"

@@ -83,6 +83,23 @@ class AgencyApiKey(models.Model):
     key_hash = models.CharField("密钥哈希", max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    # Who issued and who revoked it (audit trail; empty for keys from before these fields).
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签发人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="吊销人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "接口密钥"
@@ -92,11 +109,11 @@ class AgencyApiKey(models.Model):
         return f"{self.recipient} {self.prefix}…"
 
     @classmethod
-    def issue(cls, recipient):
+    def issue(cls, recipient, issued_by=None):
         """A new key for `recipient`: returns (row, plaintext) — the plaintext is shown once."""
         plaintext = "hr_" + secrets.token_urlsafe(32)
         return cls.objects.create(
-            recipient=recipient, prefix=plaintext[:8], key_hash=_hash_key(plaintext)
+            recipient=recipient, prefix=plaintext[:8], key_hash=_hash_key(plaintext), issued_by=issued_by
         ), plaintext
 
     @classmethod

@@ -212,6 +212,10 @@ def test_keys_are_shown_once_and_stored_hashed(client, staff):
     assert plaintext not in client.get(url).content.decode()  # never again
     client.post(url, {"action": "revoke", "key": key.pk})
     assert AgencyApiKey.authenticate(plaintext) is None
+    # Who issued it and who revoked it stays on record, and is shown.
+    key.refresh_from_db()
+    assert key.issued_by == staff and key.revoked_by == staff
+    assert f"，{staff.get_full_name() or staff.get_username()}）" in client.get(url).content.decode()
 
 
 def test_other_staff_cannot_reach_the_list(client, make_batch):

@@ -183,3 +183,30 @@ def test_evidence_is_served_only_to_staff(client, reviewer, applications):
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert "no-store" in response["Cache-Control"]
     assert not evidence.file.name.startswith("/") and "media" not in evidence.file.path.split("/")[-4:]
+
+
+def test_opening_a_file_its_evidence_and_its_document_is_on_the_audit_trail(client):
+    from tests.factories import CertificateFactory, EvidenceFileFactory, ReviewerFactory
+
+    certificate = CertificateFactory()
+    application = certificate.application
+    evidence = EvidenceFileFactory(application=application)
+    reviewer = ReviewerFactory()
+    log_in_verified(client, reviewer)
+    Action = ApplicationEvent.Action
+
+    assert client.get(f"/admin/intake/applications/{application.pk}/review/").status_code == 200
+    assert client.get(f"/admin/intake/evidence/{evidence.pk}/").status_code == 200
+    assert client.post(f"/admin/intake/applications/{application.pk}/document.pdf").status_code == 200
+    trail = list(application.events.filter(actor=reviewer).values_list("action", "note"))
+    assert trail == [
+        (Action.VIEWED, ""),
+        (Action.VIEWED_EVIDENCE, "转账凭证.pdf"),
+        (Action.DOWNLOADED, certificate.serial),
+    ]
+    # Staff-internal: the applicant's status page does not list them.
+    assert not set(ApplicationEvent.PUBLIC_ACTIONS) & {
+        Action.VIEWED,
+        Action.VIEWED_EVIDENCE,
+        Action.DOWNLOADED,
+    }
