@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After django-csp: the admin's own policy (portal/admin_csp.py) on admin responses.
+    "portal.admin_csp.AdminContentSecurityPolicy",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Staff sessions: 30 minutes idle, 12 hours at most (portal/sessions.py).
     "portal.sessions.StaffSessionMiddleware",
@@ -123,10 +125,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "portal.wsgi.application"
 
 # Content-Security-Policy (django-csp) on the public site: scripts only from this origin,
-# never inline, so an injected <script> does not run. The Wagtail admin still relies on
-# inline scripts and is left out for now (its own policy is a hardening item).
+# never inline, so an injected <script> does not run. The Wagtail admin has its own policy
+# (portal/admin_csp.py).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
