@@ -24,6 +24,7 @@ from portal.admin_ui import (
     ProtectedDeleteMixin,
     RoutedViewsMixin,
     YesNoColumn,
+    confirmation,
     form_id,
     require_permission,
 )
@@ -328,6 +329,21 @@ def recipient_keys_view(request, pk):
             messages.success(request, "已生成新密钥。密钥只显示这一次，请立即交给接收单位。")
         elif request.POST.get("action") == "revoke":
             key = get_object_or_404(AgencyApiKey, pk=form_id(request.POST.get("key")), recipient=recipient)
+            if key.revoked_at is None and (
+                page := confirmation(
+                    request,
+                    title="确认吊销接口密钥",
+                    subtitle=str(recipient),
+                    summary=f"将吊销{recipient}的接口密钥 {key.prefix}…。",
+                    facts=[("接收单位", str(recipient)), ("密钥前缀", f"{key.prefix}…")],
+                    consequences=[
+                        "吊销后该接收单位用这个密钥调用数据接口将被拒绝，吊销不能撤回；需要时可另行生成新密钥。"
+                    ],
+                    button="确认吊销",
+                    back_url=reverse("honorroll_recipient_keys", args=[recipient.pk]),
+                )
+            ):
+                return page
             if key.revoked_at is None:
                 key.revoked_at, key.revoked_by = timezone.now(), request.user
                 key.save(update_fields=["revoked_at", "revoked_by"])

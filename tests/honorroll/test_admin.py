@@ -210,7 +210,10 @@ def test_keys_are_shown_once_and_stored_hashed(client, staff):
         plaintext.startswith("hr_") and plaintext not in key.key_hash and AgencyApiKey.authenticate(plaintext)
     )
     assert plaintext not in client.get(url).content.decode()  # never again
-    client.post(url, {"action": "revoke", "key": key.pk})
+    # Irreversible: a confirmation page first, which changes nothing.
+    asked = client.post(url, {"action": "revoke", "key": key.pk})
+    assert "确认吊销接口密钥" in asked.content.decode() and AgencyApiKey.authenticate(plaintext)
+    client.post(url, {"action": "revoke", "key": key.pk, "confirmed": "1"})
     assert AgencyApiKey.authenticate(plaintext) is None
     # Who issued it and who revoked it stays on record, and is shown.
     key.refresh_from_db()
