@@ -57,11 +57,15 @@ def new_page(page):
 def check_admin_page(page, assert_accessible):
     """axe-core on a Wagtail admin page once its short animations are over: mid-fade, a
     flash message fails the contrast check. (The sidebar badge pings for 25 seconds.)"""
-    page.wait_for_function(
-        """document.getAnimations().every(
-            a => a.playState !== "running" || a.effect.getComputedTiming().activeDuration > 5000
-        )"""
-    )
+    # Polled with evaluate(): wait_for_function evaluates a string with eval, which the
+    # admin's Content-Security-Policy (no 'unsafe-eval') refuses.
+    settled = """() => document.getAnimations().every(
+        a => a.playState !== "running" || a.effect.getComputedTiming().activeDuration > 5000
+    )"""
+    for _ in range(100):
+        if page.evaluate(settled):
+            break
+        page.wait_for_timeout(100)
     assert_accessible(page)
 
 
