@@ -194,7 +194,7 @@ def worker_memory(master_pid):
 
 def main():
     from bench.live_server import production_env, wait_for
-    from deploy.nginx.loopback import LoopbackProxy, free_port, missing
+    from deploy.nginx.loopback import SITE_HOST, LoopbackProxy, free_port, missing
 
     reason = missing() or (None if shutil.which("wrk") else "wrk is not installed (Debian package wrk)")
     if reason:
@@ -226,6 +226,15 @@ def main():
         # The demo content (refused under the production settings, so the test settings
         # load it into the same database).
         manage(env, "load_demo", settings="portal.settings.test")
+        # The site's host name is the one visitors use (nginx caches and purges under it).
+        django(
+            dict(env, DJANGO_SETTINGS_MODULE="portal.settings.test"),
+            "from wagtail.models import Site\n"
+            "site = Site.objects.get(is_default_site=True)\n"
+            f"site.hostname = {SITE_HOST!r}\n"
+            "site.save()\n"
+            "RESULT = site.hostname",
+        )
         port = free_port()
         app = f"http://127.0.0.1:{port}"
         gunicorn = runpy.run_path(str(GUNICORN_CONFIG))

@@ -49,6 +49,11 @@ http {{
 """
 
 
+# The host visitors use on loopback (the proxy's base URL): the Site's hostname must be it,
+# as a deployment's is its public host, for purges to name the pages nginx keeps.
+SITE_HOST = "127.0.0.1"
+
+
 def missing():
     """Why the loopback proxy cannot run here, or None."""
     if not Path(NGINX).exists() or not PURGE_MODULE.exists() or not MIME_TYPES.exists():
@@ -71,7 +76,7 @@ class LoopbackProxy:
         self.prefix = Path(tempfile.mkdtemp(prefix="portal-nginx-"))
         self.port = free_port()
         self.purge_port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"http://{SITE_HOST}:{self.port}"
         self.purge_url = f"http://127.0.0.1:{self.purge_port}"
         self.values = {
             "SERVER_NAME": "127.0.0.1 localhost",
@@ -86,6 +91,7 @@ class LoopbackProxy:
             "MEDIA_ROOT": str(Path(media_root).resolve()),
             "CACHE_DIR": str(self.prefix / "cache"),
             "ACCESS_LOG": "off",
+            "CACHE_SCHEME": "http",  # no TLS here: the pages are cached under http://
             "PURGE_LISTEN": f"127.0.0.1:{self.purge_port}",
             "PURGE_ALLOW": ["127.0.0.1"],
         }

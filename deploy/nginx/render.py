@@ -31,6 +31,8 @@ PRODUCTION = {
     "MEDIA_ROOT": "/srv/qthcourt/media",  # its MEDIA_ROOT (never PRIVATE_MEDIA_ROOT)
     "CACHE_DIR": "/var/cache/nginx/qthcourt",
     "ACCESS_LOG": "/var/log/nginx/qthcourt.access.log",
+    # The scheme of the cached pages, as the PURGE server names them.
+    "CACHE_SCHEME": "https",
     "PURGE_LISTEN": "127.0.0.1:8081",  # the application's FRONTEND_CACHE_PURGE_URL
     "PURGE_ALLOW": ["127.0.0.1", "::1"],  # add the application servers' addresses
 }

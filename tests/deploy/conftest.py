@@ -47,6 +47,13 @@ def proxy(live_server, page_cache, settings, tmp_path):
         pytest.skip(reason)
     for name in ("static", "media", "private"):
         (tmp_path / name).mkdir()
+    # As in production, the site's host name is the one visitors use: nginx caches and
+    # Wagtail purges pages under it.
+    from wagtail.models import Site
+
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = loopback.SITE_HOST
+    site.save()
     host = live_server.url.removeprefix("http://")
     nginx = loopback.LoopbackProxy(host, tmp_path / "static", tmp_path / "media", tmp_path / "private")
     settings.WAGTAILFRONTENDCACHE = {

@@ -152,3 +152,13 @@ def test_honor_roll_publication_and_objection_purge_the_list(demo_content, get):
     )
     publishing.publish(draft, actor=manager)
     wait_until(lambda: f"/honor-roll/{draft.pk}/" in get("/honor-roll/").text)
+
+
+def test_a_page_cached_for_one_host_is_not_answered_to_another(demo_content, get):
+    """The cache key holds the host (and the scheme): a page kept for the site's host is not
+    what a request naming another host gets."""
+    path = "/cases/"
+    assert get(path).headers["X-Cache-Status"] == "MISS"
+    assert get(path).headers["X-Cache-Status"] == "HIT"
+    other = get(path, headers={"Host": "localhost"})
+    assert other.headers["X-Cache-Status"] == "MISS"
