@@ -41,6 +41,8 @@ test: system-test $(VENV)/.test-installed node_modules/.installed $(MESSAGES) $(
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	@# DESIGN.md's one-way layers (pyproject.toml [tool.importlinter]).
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/lint-imports
 
 bench: system-test $(VENV)/.test-installed $(MESSAGES) $(DOCUMENT_FONT)
 	$(BIN)/python -m bench
