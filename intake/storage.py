@@ -59,10 +59,10 @@ def stage(field, upload):
     name = storage.get_available_name(field.generate_filename(None, upload.name), field.max_length)
     folder = Path(storage.path(name)).parent
     # Every new level with the storage's folder mode (0700 for private files), as its save() does.
-    mode = storage.directory_permissions_mode or 0o777
+    folder_mode = storage.directory_permissions_mode or 0o777
     for level in reversed([folder, *folder.parents]):
         if not level.exists():
-            level.mkdir(mode=mode, exist_ok=True)
+            level.mkdir(mode=folder_mode, exist_ok=True)
     mode = storage.file_permissions_mode
     while True:
         final = storage.path(name)

@@ -326,9 +326,7 @@ class PendingUpload:
 
     @staticmethod
     def folder():
-        folder = Path(settings.PENDING_UPLOAD_DIR)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return folder
+        return Path(settings.PENDING_UPLOAD_DIR)
 
     @classmethod
     def sweep(cls):
@@ -343,6 +341,7 @@ class PendingUpload:
 
     @classmethod
     def save(cls, kind, content):
+        cls.folder().mkdir(mode=0o700, parents=True, exist_ok=True)  # once, here: reads never create it
         cls.sweep()
         pending = cls(kind, uuid.uuid4().hex)
         descriptor = os.open(pending.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -1,5 +1,5 @@
 """Online applications (certificate, fee reduction): `applications.py` — the application,
-its evidence, audit trail, confirmation, reviewers' courts and certificates; `fee_reduction.py`
+its evidence, confirmation, reviewers' courts and certificates; `events.py` — its audit trail; `fee_reduction.py`
 — the fee policy, the fee-reduction request and decision."""
 
 from intake.models.applications import (  # noqa: F401
